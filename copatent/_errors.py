@@ -1,0 +1,37 @@
+"""Errors that the CLI turns into a one-line message and a non-zero exit code.
+
+Every expected failure (bad input, missing Java, unreachable server, ...) raises a subclass of
+:class:`CopatentError`. Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class CopatentError(Exception):
+    """Base class of the expected failures; ``exit_code`` is what the CLI exits with."""
+
+    exit_code: int = 1
+
+
+class ConfigError(CopatentError):
+    """Settings are missing or contradictory."""
+
+    exit_code = 2
+
+
+class ServerError(CopatentError):
+    """The local Neo4j server cannot be installed, started or stopped."""
+
+    exit_code = 3
+
+
+class DatabaseUnavailableError(CopatentError):
+    """Neo4j cannot be reached, or refuses the credentials."""
+
+    exit_code = 4
+
+
+class QueryError(CopatentError):
+    """A named query does not exist or the database rejected it."""
+
+    exit_code = 5

@@ -1,0 +1,50 @@
+"""The ``copatent`` command line: one sub-app per area, assembled here.
+
+Expected failures (:class:`copatent._errors.CopatentError`) end with a one-line message on stderr and
+the error's exit code; a traceback means a bug.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from copatent import __version__
+from copatent._errors import CopatentError
+from copatent.commands import db
+
+app = typer.Typer(
+    name="copatent",
+    help="Innovation-collaboration networks from patent data, in Neo4j + Graph Data Science.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(db.app, name="db")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"copatent {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(  # noqa: FBT001
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """copatent: load patent exports into Neo4j and analyse the collaboration networks."""
+
+
+def main() -> None:
+    """Console entry point: run the app, turning expected failures into one line on stderr."""
+    try:
+        app()
+    except CopatentError as exc:
+        sys.stderr.write(f"copatent: error: {exc}\n")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("copatent: interrupted\n")
+        sys.exit(130)

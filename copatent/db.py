@@ -1,0 +1,290 @@
+"""The one module that talks to Neo4j: connection, named-query runner, GDS projections.
+
+Queries live in ``copatent/cypher/<area>/<verb_noun>.cypher``, one per file, and are run by name::
+
+    with Database(settings) as db:
+        df = db.run("db/server_versions")
+
+User values reach Cypher only as ``$parameters``. Every transaction carries metadata
+``{"app": "copatent/<version>", "query": "<name>"}`` so it can be found in the server's query log;
+GDS calls made through the ``graphdatascience`` client carry the client's own tag
+(``{"app": "gds-v<version>"}``).
+
+Errors the user can act on become one-line :class:`copatent._errors.CopatentError` subclasses:
+an unreachable server, refused credentials, an unknown query name, a query the server rejects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import re
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Final, Literal
+
+import neo4j
+import pandas as pd
+from graphdatascience import GraphDataScience
+from neo4j import exceptions as neo4j_errors
+
+from copatent import __version__
+from copatent._errors import DatabaseUnavailableError, QueryError
+from copatent.config import DEFAULT_USER, Neo4jSettings
+
+# the driver logs retries at WARNING; a library leaves handlers to the application
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+APP_TAG: Final = f"copatent/{__version__}"
+_QUERY_NAME = re.compile(r"[A-Za-z0-9_]+(?:/[A-Za-z0-9_]+)*")
+
+Algorithm = Literal[
+    "degree", "betweenness", "closeness", "localClusteringCoefficient", "wcc", "louvain", "leiden"
+]
+"""The GDS algorithms copatent runs: a closed set, so no name from outside reaches a call."""
+_ALGORITHMS: Final[frozenset[str]] = frozenset(Algorithm.__args__)  # type: ignore[attr-defined]
+
+
+class ServerNotReadyError(DatabaseUnavailableError):
+    """The server does not accept connections (yet): refused, starting up, database offline."""
+
+
+class AuthenticationError(DatabaseUnavailableError):
+    """The server refused the user name or password."""
+
+
+# --------------------------------------------------------------------------------------------
+# named queries
+
+
+QUERY_PACKAGE: Final = "copatent.cypher"
+
+
+@functools.cache
+def query_text(name: str, package: str = QUERY_PACKAGE) -> str:
+    """Text of the named query ``<package>/<name>.cypher`` (by default ``copatent/cypher/``).
+
+    >>> "gds.version()" in query_text("db/server_versions")
+    True
+    """
+    if not _QUERY_NAME.fullmatch(name):
+        raise QueryError(f"invalid query name {name!r}: use area/verb_noun")
+    *folders, stem = name.split("/")
+    res = resources.files(package).joinpath(*folders, f"{stem}.cypher")
+    if not res.is_file():
+        raise QueryError(f"no query named {name!r} in {package}")
+    return res.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# errors
+
+
+@contextlib.contextmanager
+def _translated(settings: Neo4jSettings, query: str | None = None) -> Iterator[None]:
+    """Turn driver exceptions into one-line copatent errors (never mentioning the password)."""
+    try:
+        yield
+    except neo4j_errors.AuthError:
+        raise AuthenticationError(
+            f"Neo4j at {settings.uri} refused the credentials of user {settings.user!r}: "
+            "check NEO4J_USER / NEO4J_PASSWORD (the local server keeps its password in "
+            "$COPATENT_HOME/neo4j-<version>/default/password)"
+        ) from None
+    except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError):
+        raise ServerNotReadyError(
+            f"cannot reach Neo4j at {settings.uri}: start the local server with "
+            "`copatent db start`, or point NEO4J_URI at a running server"
+        ) from None
+    except neo4j_errors.TransientError as exc:
+        raise ServerNotReadyError(
+            f"Neo4j at {settings.uri} is not ready ({_first_line(exc)}); try again shortly"
+        ) from None
+    except neo4j_errors.Neo4jError as exc:
+        what = f"query {query!r}" if query else "Neo4j"
+        raise QueryError(f"{what} failed: {exc.code}: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return str(text).strip().splitlines()[0][:300]
+
+
+# --------------------------------------------------------------------------------------------
+# the runner
+
+
+def _driver(settings: Neo4jSettings) -> neo4j.Driver:
+    return neo4j.GraphDatabase.driver(
+        settings.uri,
+        auth=(settings.user, settings.password),
+        user_agent=APP_TAG,
+        connection_timeout=10.0,
+        max_transaction_retry_time=30.0,
+        warn_notification_severity=neo4j.NotificationMinimumSeverity.OFF,
+    )
+
+
+class Database:
+    """A connection to one Neo4j database and the runner for copatent's named queries.
+
+    Parameters
+    ----------
+    settings
+        Where to connect; see :mod:`copatent.config`.
+    queries
+        Package holding the ``.cypher`` files (tests bring their own).
+    """
+
+    def __init__(self, settings: Neo4jSettings, *, queries: str = QUERY_PACKAGE) -> None:
+        self.settings = settings
+        self.queries = queries
+        self._driver = _driver(settings)
+        self._gds: GraphDataScience | None = None
+        self._verified = False
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._gds is not None:
+            self._gds.close()  # closes the shared driver too
+            self._gds = None
+        else:
+            self._driver.close()
+
+    def verify(self) -> None:
+        """Connect and authenticate once, raising a one-line error if that fails.
+
+        Called before the first query: the driver's managed transactions would otherwise retry an
+        unreachable server for 30 s before giving up.
+        """
+        if not self._verified:
+            with _translated(self.settings):
+                self._driver.verify_connectivity()
+            self._verified = True
+
+    def run(
+        self, name: str, params: Mapping[str, Any] | None = None, *, write: bool = False
+    ) -> pd.DataFrame:
+        """Run the named query in a managed transaction and return its records as a DataFrame.
+
+        Managed transactions are retried by the driver on transient errors (deadlocks, leader
+        changes) for up to 30 s. ``write`` selects a write transaction.
+        """
+        text = query_text(name, self.queries)
+        self.verify()
+        arguments = dict(params or {})
+
+        @neo4j.unit_of_work(metadata={"app": APP_TAG, "query": name})
+        def work(tx: neo4j.ManagedTransaction) -> pd.DataFrame:
+            return tx.run(text, arguments).to_df()  # type: ignore[arg-type]
+
+        with (
+            _translated(self.settings, name),
+            self._driver.session(database=self.settings.database) as session,
+        ):
+            if write:
+                return session.execute_write(work)
+            return session.execute_read(work)
+
+    # GDS ------------------------------------------------------------------------------------
+    def gds(self) -> GraphDataScience:
+        """The ``graphdatascience`` client on this connection (Bolt only; no Arrow server)."""
+        if self._gds is None:
+            self.verify()  # the client would otherwise retry an unreachable server for minutes
+            with _translated(self.settings), warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # "no Arrow server" notices
+                self._gds = GraphDataScience(
+                    self._driver,
+                    database=self.settings.database,
+                    arrow=False,
+                    show_progress=False,
+                )
+        return self._gds
+
+    @contextlib.contextmanager
+    def projection(
+        self, graph_name: str, query: str, params: Mapping[str, Any] | None = None
+    ) -> Iterator[Projection]:
+        """Project an in-memory graph with the named Cypher-projection query; always drop it.
+
+        The query receives ``$graph_name`` and ``params`` and must call
+        ``gds.graph.project($graph_name, source, target, ...)``.
+        """
+        gds = self.gds()
+        with _translated(self.settings, query):
+            if gds.graph.exists(graph_name)["exists"]:
+                gds.graph.drop(graph_name)
+            result = gds.graph.project.cypher(
+                query_text(query, self.queries), graph_name=graph_name, **dict(params or {})
+            )
+        try:
+            yield Projection(self, result.graph)
+        finally:
+            with _translated(self.settings, query):
+                gds.graph.drop(graph_name, failIfMissing=False)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """An in-memory GDS graph, alive inside :meth:`Database.projection`."""
+
+    db: Database
+    graph: Any  # graphdatascience.Graph
+
+    @property
+    def node_count(self) -> int:
+        return int(self.graph.node_count())
+
+    @property
+    def relationship_count(self) -> int:
+        return int(self.graph.relationship_count())
+
+    def stream(self, algorithm: Algorithm, **config: Any) -> pd.DataFrame:
+        """``gds.<algorithm>.stream`` on this graph, with a ``node_key`` column from the nodes.
+
+        ``config`` uses the client's snake_case names (``relationship_weight_property``).
+        """
+        endpoint = self._endpoint(algorithm)
+        with _translated(self.db.settings, f"gds.{algorithm}.stream"):
+            frame: pd.DataFrame = endpoint.stream(self.graph, **config)
+        return frame
+
+    def stats(self, algorithm: Algorithm, **config: Any) -> dict[str, Any]:
+        """``gds.<algorithm>.stats`` on this graph, as a plain dict."""
+        endpoint = self._endpoint(algorithm)
+        with _translated(self.db.settings, f"gds.{algorithm}.stats"):
+            result = endpoint.stats(self.graph, **config)
+        if isinstance(result, pd.Series):
+            return dict(result.to_dict())
+        return dict(vars(result)) if hasattr(result, "__dict__") else dict(result)
+
+    def _endpoint(self, algorithm: str) -> Any:
+        if algorithm not in _ALGORITHMS:
+            raise QueryError(f"unknown GDS algorithm {algorithm!r}")
+        return getattr(self.db.gds(), algorithm)
+
+
+# --------------------------------------------------------------------------------------------
+# server probes used by copatent.server
+
+
+def server_versions(settings: Neo4jSettings) -> dict[str, str]:
+    """Neo4j version and edition and the GDS version; raises if GDS does not answer."""
+    with Database(settings) as db:
+        row = db.run("db/server_versions").iloc[0]
+    return {"neo4j": str(row["neo4j"]), "edition": str(row["edition"]), "gds": str(row["gds"])}
+
+
+def change_initial_password(uri: str, new_password: str) -> None:
+    """Replace the built-in user's initial password ``neo4j`` (marked for change) over Bolt."""
+    settings = Neo4jSettings(uri=uri, user=DEFAULT_USER, password="neo4j", database="system")
+    with Database(settings) as db:
+        db.run("db/change_initial_password", {"old": "neo4j", "new": new_password}, write=True)

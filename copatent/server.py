@@ -1,0 +1,620 @@
+"""A local Neo4j 5.26 Community server with the open-source Graph Data Science library.
+
+Neo4j publishes no runnable server archive on Maven Central, but it publishes every jar the server
+is made of. :func:`install` resolves them with Maven (``org.neo4j:neo4j`` and its runtime closure into
+``lib/``; the open GDS modules into ``plugins/``) and :class:`LocalServer` starts
+``org.neo4j.server.CommunityEntryPoint`` with the flags ``bin/neo4j`` would pass. The notes behind
+these choices are in ``docker/neo4j/README.md``.
+
+Layout under ``COPATENT_HOME`` (default ``~/.cache/copatent``)::
+
+    neo4j-5.26.24/
+      lib/  plugins/  installed.json      the installation, shared by every instance
+      default/                            the instance ``copatent db start`` runs
+        conf/neo4j.conf  data/  logs/  run/  import/
+        password                          0600, generated on the first start
+        server.json                       ports of the last start
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from importlib import resources
+from pathlib import Path
+
+from copatent import db
+from copatent._errors import DatabaseUnavailableError, ServerError
+from copatent.config import DEFAULT_USER, Neo4jSettings, copatent_home
+
+NEO4J_VERSION = "5.26.24"
+"""Neo4j release; GDS 2.13.9 is built against this patch (its ``gradle/dependencies.gradle``)."""
+GDS_VERSION = "2.13.9"
+"""The only 2.13.x (the line for Neo4j 5.26) whose modules are on Maven Central."""
+SUPPORTED_JAVA = (17, 21)
+"""Java versions Neo4j 5.26 supports."""
+ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+DEFAULT_BOLT_PORT = 7687
+DEFAULT_HTTP_PORT = 7474
+START_TIMEOUT_S = 180.0
+STOP_TIMEOUT_S = 60.0
+
+# Flags that bin/neo4j adds for 5.x (BootloaderOsAbstraction and the default neo4j.conf).
+_JVM_FLAGS = (
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC",
+    "-XX:+ExitOnOutOfMemoryError",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+    "-Djol.skipHotspotSAAttach=true",
+    "-Dlog4j2.disable.jmx=true",
+    "-Dfile.encoding=UTF-8",
+)
+
+
+@dataclass(frozen=True)
+class Memory:
+    """JVM heap and page cache, as Neo4j size strings (``"4g"``, ``"512m"``).
+
+    The default suits a 2-core / 24 GB machine that also runs the Python analytics: GDS keeps its
+    projections on the heap, the page cache holds the store.
+    """
+
+    heap_initial: str = "1g"
+    heap_max: str = "4g"
+    pagecache: str = "2g"
+
+
+@dataclass(frozen=True)
+class Installation:
+    """The server's jars under ``root``: ``lib/`` (Neo4j) and ``plugins/`` (GDS)."""
+
+    root: Path
+
+    @property
+    def lib(self) -> Path:
+        return self.root / "lib"
+
+    @property
+    def plugins(self) -> Path:
+        return self.root / "plugins"
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "installed.json"
+
+    def is_installed(self) -> bool:
+        """True when a complete install of the pinned versions is present."""
+        try:
+            meta = json.loads(self.manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return bool(meta.get("neo4j") == NEO4J_VERSION and meta.get("gds") == GDS_VERSION)
+
+    def has_browser(self) -> bool:
+        return any(self.lib.glob("*neo4j-browser-*.jar"))
+
+
+@dataclass(frozen=True)
+class JavaRuntime:
+    path: Path
+    major: int
+
+
+@dataclass(frozen=True)
+class Status:
+    """What ``copatent db status`` reports. No secret is part of it."""
+
+    installed: bool
+    running: bool
+    pid: int | None
+    uri: str
+    browser_url: str | None
+    neo4j_version: str | None
+    gds_version: str | None
+    edition: str | None
+    data_dir: str
+    home: str
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def default_installation(home: Path | None = None) -> Installation:
+    return Installation((home or copatent_home()) / f"neo4j-{NEO4J_VERSION}")
+
+
+# --------------------------------------------------------------------------------------------
+# install
+
+
+def install(
+    installation: Installation | None = None,
+    *,
+    on_step: Callable[[str], None] = lambda _msg: None,
+) -> tuple[Installation, bool]:
+    """Resolve Neo4j and GDS from Maven Central into ``installation``.
+
+    Returns the installation and whether anything was downloaded (``False`` when it was already
+    complete). The jars are assembled in a temporary directory and moved into place at the end, so
+    an interrupted install leaves nothing half-written.
+    """
+    inst = installation or default_installation()
+    if inst.is_installed():
+        return inst, False
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise ServerError("Maven (mvn) is not installed: install it with `apt-get install maven`")
+    inst.root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=inst.root, prefix=".install-") as tmp:
+        staging = Path(tmp)
+        on_step(f"resolving Neo4j {NEO4J_VERSION} from Maven Central")
+        _copy_dependencies(mvn, "neo4j-lib.pom", staging / "lib", {"neo4j.version": NEO4J_VERSION})
+        on_step(f"resolving Graph Data Science {GDS_VERSION} from Maven Central")
+        _copy_dependencies(mvn, "gds-plugins.pom", staging / "plugins", {"gds.version": GDS_VERSION})
+        removed = _drop_duplicate_jars(staging / "lib", staging / "plugins")
+        for name in ("lib", "plugins"):
+            target = inst.root / name
+            if target.exists():
+                shutil.rmtree(target)
+            (staging / name).rename(target)
+        manifest = {"neo4j": NEO4J_VERSION, "gds": GDS_VERSION, "dropped_from_plugins": removed}
+        inst.manifest.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return inst, True
+
+
+def _copy_dependencies(mvn: str, pom: str, out: Path, props: dict[str, str]) -> None:
+    out.mkdir(parents=True)
+    with resources.as_file(resources.files("copatent.resources.maven").joinpath(pom)) as pom_path:
+        cmd = [
+            mvn,
+            "-B",
+            "-q",
+            "-f",
+            str(pom_path),
+            "dependency:copy-dependencies",
+            "-DincludeScope=runtime",
+            "-Dmdep.prependGroupId=true",
+            f"-DoutputDirectory={out}",
+            *(f"-D{k}={v}" for k, v in props.items()),
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
+    if proc.returncode != 0:
+        lines = [ln for ln in (proc.stdout + proc.stderr).splitlines() if "[ERROR]" in ln]
+        first = re.sub(r"\x1b\[[0-9;]*m", "", lines[0]).replace("[ERROR]", "").strip() if lines else ""
+        raise ServerError(f"Maven could not resolve {pom} (exit {proc.returncode}): {first}")
+
+
+_JAR = re.compile(r"^(?P<ga>.+?)-(?P<version>\d[^-]*(?:-[A-Za-z][A-Za-z0-9.]*)?)\.jar$")
+
+
+def _drop_duplicate_jars(lib: Path, plugins: Path) -> list[str]:
+    """Remove from ``plugins`` every artifact that ``lib`` already has (in any version).
+
+    Jar names carry the group id (``-Dmdep.prependGroupId``), so ``groupId.artifactId`` is the key.
+    Neo4j's own copy wins: it is what the server was tested with, and two versions of one library
+    on a classpath is a class-loading lottery.
+    """
+
+    def key(jar: Path) -> str:
+        m = _JAR.match(jar.name)
+        return m.group("ga") if m else jar.name
+
+    have = {key(j) for j in lib.glob("*.jar")}
+    removed = []
+    for jar in sorted(plugins.glob("*.jar")):
+        if key(jar) in have:
+            jar.unlink()
+            removed.append(jar.name)
+    return removed
+
+
+# --------------------------------------------------------------------------------------------
+# java
+
+
+def find_java() -> JavaRuntime:
+    """Find a Java 17 or 21: ``JAVA_HOME`` if set (and nothing else), else PATH, else /usr/lib/jvm."""
+    java_home = os.environ.get("JAVA_HOME")
+    hint = "install one with `apt-get install openjdk-17-jre-headless`"
+    if java_home:
+        candidate = Path(java_home) / "bin" / "java"
+        if not os.access(candidate, os.X_OK):
+            raise ServerError(
+                f"JAVA_HOME={java_home} has no bin/java: point JAVA_HOME at a Java 17 or 21, or {hint}"
+            )
+        major = _java_major(candidate)
+        if major not in SUPPORTED_JAVA:
+            raise ServerError(
+                f"JAVA_HOME={java_home} is Java {major}; Neo4j {NEO4J_VERSION} needs Java 17 or 21"
+            )
+        return JavaRuntime(candidate, major)
+    on_path = shutil.which("java")
+    candidates = [Path(on_path)] if on_path else []
+    candidates += sorted(Path("/usr/lib/jvm").glob("*/bin/java"))
+    seen = []
+    for candidate in candidates:
+        major = _java_major(candidate)
+        seen.append(f"{candidate} ({major or '?'})")
+        if major in SUPPORTED_JAVA:
+            return JavaRuntime(candidate, major)
+    found = "; found " + ", ".join(seen) if seen else ""
+    raise ServerError(f"no Java 17 or 21 found{found}: {hint}, or set JAVA_HOME")
+
+
+def _java_major(java: Path) -> int:
+    try:
+        proc = subprocess.run(  # noqa: S603
+            [str(java), "-version"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return 0
+    m = re.search(r'version "(\d+)(?:\.(\d+))?', proc.stderr)
+    if not m:
+        return 0
+    major = int(m.group(1))
+    return int(m.group(2) or 0) if major == 1 else major  # "1.8.0" is Java 8
+
+
+# --------------------------------------------------------------------------------------------
+# the server instance
+
+
+@dataclass(frozen=True)
+class LocalServer:
+    """One server instance: its own conf, data, logs and password, on the shared installation."""
+
+    installation: Installation
+    directory: Path
+    memory: Memory = Memory()
+
+    @classmethod
+    def default(cls) -> LocalServer:
+        inst = default_installation()
+        return cls(inst, inst.root / "default")
+
+    # paths ---------------------------------------------------------------------------------
+    @property
+    def conf_file(self) -> Path:
+        return self.directory / "conf" / "neo4j.conf"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.directory / "data"
+
+    @property
+    def password_file(self) -> Path:
+        return self.directory / "password"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.directory / "run" / "copatent-neo4j.pid"
+
+    @property
+    def state_file(self) -> Path:
+        return self.directory / "server.json"
+
+    @property
+    def console_log(self) -> Path:
+        return self.directory / "logs" / "console.log"
+
+    # ports and settings ---------------------------------------------------------------------
+    def ports(self) -> tuple[int, int]:
+        """Bolt and HTTP ports of the last start (the defaults before the first)."""
+        try:
+            state = json.loads(self.state_file.read_text(encoding="utf-8"))
+            return int(state["bolt_port"]), int(state["http_port"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return DEFAULT_BOLT_PORT, DEFAULT_HTTP_PORT
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.ports()[0]}"
+
+    def settings(self) -> Neo4jSettings:
+        """Connection settings for this instance, with the password from its 0600 file."""
+        try:
+            password = self.password_file.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            raise DatabaseUnavailableError(
+                f"the local server under {self.directory} has never been started: "
+                "run `copatent db start`, or set NEO4J_URI for another server"
+            ) from None
+        return Neo4jSettings(uri=self.uri, user=DEFAULT_USER, password=password)
+
+    # process --------------------------------------------------------------------------------
+    def pid(self) -> int | None:
+        """PID of this instance's server process, or None (a stale pid file is removed)."""
+        try:
+            pid = int(self.pid_file.read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            return None
+        if _is_our_server(pid, self.directory):
+            return pid
+        self.pid_file.unlink(missing_ok=True)
+        return None
+
+    def is_running(self) -> bool:
+        return self.pid() is not None
+
+    def start(
+        self,
+        *,
+        bolt_port: int | None = None,
+        http_port: int | None = None,
+        timeout: float = START_TIMEOUT_S,
+    ) -> Status:
+        """Start the server in the background and wait until ``RETURN gds.version()`` answers.
+
+        Starting a running instance is harmless: it waits for it to answer and returns its status.
+        """
+        if not self.installation.is_installed():
+            raise ServerError(
+                f"Neo4j {NEO4J_VERSION} is not installed under {self.installation.root}: "
+                "run `copatent db install`"
+            )
+        if self.is_running():
+            self._wait_ready(None, timeout)
+            return self.status()
+        java = find_java()
+        last_bolt, last_http = self.ports()
+        bolt = bolt_port or last_bolt
+        http = http_port or last_http
+        browser = self.installation.has_browser()
+        for port, what, flag in ((bolt, "Bolt", "--port"), (http, "HTTP", "--http-port")):
+            if (port == bolt or browser) and not _port_free(port):
+                raise ServerError(
+                    f"{what} port {port} on 127.0.0.1 is in use: choose another with {flag}"
+                )
+        for sub in ("conf", "data", "logs", "run", "import"):
+            (self.directory / sub).mkdir(parents=True, exist_ok=True)
+        first_start = not self.password_file.exists()
+        if first_start and (self.data_dir / "databases" / "system").exists():
+            raise ServerError(
+                f"{self.data_dir} holds a database but {self.password_file} is missing: "
+                "remove the data directory to start afresh"
+            )
+        self.conf_file.write_text(self._render_conf(bolt, http, browser=browser), encoding="utf-8")
+        self.state_file.write_text(
+            json.dumps({"bolt_port": bolt, "http_port": http, "browser": browser}) + "\n",
+            encoding="utf-8",
+        )
+        cmd = [
+            str(java.path),
+            f"-Xms{self.memory.heap_initial}",
+            f"-Xmx{self.memory.heap_max}",
+            *_JVM_FLAGS,
+            "-cp",
+            f"{self.installation.lib}/*:{self.installation.plugins}/*",
+            ENTRY_POINT,
+            f"--home-dir={self.directory}",
+            f"--config-dir={self.conf_file.parent}",
+            "--console-mode",
+        ]
+        with self.console_log.open("ab") as log:
+            proc = subprocess.Popen(  # noqa: S603
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.directory,
+                start_new_session=True,  # survives the CLI; stop() signals it by pid
+            )
+        _CHILDREN[proc.pid] = proc
+        self.pid_file.write_text(f"{proc.pid}\n", encoding="utf-8")
+        try:
+            self._wait_ready(proc, timeout, first_start=first_start)
+        except BaseException:
+            _terminate(proc.pid, STOP_TIMEOUT_S)
+            self.pid_file.unlink(missing_ok=True)
+            raise
+        return self.status()
+
+    def _wait_ready(
+        self, proc: subprocess.Popen[bytes] | None, timeout: float, *, first_start: bool = False
+    ) -> None:
+        deadline = time.monotonic() + timeout
+        if first_start:
+            new_password = secrets.token_urlsafe(24)
+            # the built-in user starts with password "neo4j" marked for change; change it over
+            # Bolt so the new one never appears on a command line
+            self._until_up(proc, deadline, lambda: db.change_initial_password(self.uri, new_password))
+            _write_private(self.password_file, new_password + "\n")
+        settings = self.settings()
+        self._until_up(proc, deadline, lambda: db.server_versions(settings))
+
+    def _until_up(
+        self, proc: subprocess.Popen[bytes] | None, deadline: float, attempt: Callable[[], object]
+    ) -> None:
+        while True:
+            if proc is not None and proc.poll() is not None:
+                raise ServerError(
+                    f"Neo4j exited during start-up (code {proc.returncode}): "
+                    f"{_last_error(self.console_log)} (log: {self.console_log})"
+                )
+            try:
+                attempt()
+                return
+            except db.ServerNotReadyError:
+                if time.monotonic() > deadline:
+                    raise ServerError(
+                        f"Neo4j did not answer on {self.uri} within the start timeout "
+                        f"(log: {self.console_log})"
+                    ) from None
+                time.sleep(0.5)
+
+    def stop(self, timeout: float = STOP_TIMEOUT_S) -> bool:
+        """Shut the server down cleanly (SIGTERM, then SIGKILL after ``timeout``).
+
+        Returns False when it was not running.
+        """
+        pid = self.pid()
+        if pid is None:
+            return False
+        _terminate(pid, timeout)
+        self.pid_file.unlink(missing_ok=True)
+        return True
+
+    def status(self) -> Status:
+        pid = self.pid()
+        bolt, http = self.ports()
+        browser = self.installation.has_browser()
+        versions: dict[str, str] = {}
+        if pid is not None:
+            with contextlib.suppress(DatabaseUnavailableError, db.ServerNotReadyError):
+                versions = db.server_versions(self.settings())
+        return Status(
+            installed=self.installation.is_installed(),
+            running=pid is not None,
+            pid=pid,
+            uri=f"bolt://127.0.0.1:{bolt}",
+            browser_url=f"http://127.0.0.1:{http}/browser/" if browser else None,
+            neo4j_version=versions.get("neo4j"),
+            gds_version=versions.get("gds"),
+            edition=versions.get("edition"),
+            data_dir=str(self.data_dir),
+            home=str(self.installation.root),
+        )
+
+    def _render_conf(self, bolt: int, http: int, *, browser: bool) -> str:
+        d, m = self.directory, self.memory
+        lines = [
+            "# Written by copatent (copatent/server.py) on every start; edits are overwritten.",
+            f"server.directories.data={d / 'data'}",
+            f"server.directories.logs={d / 'logs'}",
+            f"server.directories.run={d / 'run'}",
+            f"server.directories.import={d / 'import'}",
+            f"server.directories.lib={self.installation.lib}",
+            f"server.directories.plugins={self.installation.plugins}",
+            "server.default_listen_address=127.0.0.1",
+            "server.default_advertised_address=127.0.0.1",
+            "server.bolt.enabled=true",
+            f"server.bolt.listen_address=127.0.0.1:{bolt}",
+            f"server.bolt.advertised_address=127.0.0.1:{bolt}",
+            f"server.http.enabled={'true' if browser else 'false'}",
+            f"server.http.listen_address=127.0.0.1:{http}",
+            f"server.http.advertised_address=127.0.0.1:{http}",
+            "server.https.enabled=false",
+            "dbms.security.auth_enabled=true",
+            "dbms.security.procedures.unrestricted=gds.*",
+            "dbms.security.procedures.allowlist=gds.*",
+            f"server.memory.heap.initial_size={m.heap_initial}",
+            f"server.memory.heap.max_size={m.heap_max}",
+            f"server.memory.pagecache.size={m.pagecache}",
+            "dbms.usage_report.enabled=false",
+        ]
+        return "\n".join(lines) + "\n"
+
+
+def local_settings() -> Neo4jSettings:
+    """Settings of the default local instance (``copatent db start``)."""
+    return LocalServer.default().settings()
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to a file only the owner can read, created with mode 0600."""
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _is_our_server(pid: int, directory: Path) -> bool:
+    """True if ``pid`` is a Neo4j server started for ``directory`` (not a recycled pid)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return ENTRY_POINT.encode() in cmdline and f"--home-dir={directory}".encode() in cmdline
+
+
+def _terminate(pid: int, timeout: float) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return
+        time.sleep(0.2)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    while _alive(pid):
+        time.sleep(0.1)
+
+
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
+"""Servers started by this process, kept so that they are reaped (not left as zombies)."""
+
+
+def _alive(pid: int) -> bool:
+    child = _CHILDREN.get(pid)
+    if child is not None:
+        if child.poll() is None:
+            return True
+        del _CHILDREN[pid]
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _last_error(log: Path) -> str:
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return "no log written"
+    for line in reversed(lines):
+        if "ERROR" in line or "Exception" in line or "Error:" in line:
+            return line.strip()[:300]
+    return (lines[-1].strip()[:300] if lines else "no output")
+
+
+@contextlib.contextmanager
+def running(server: LocalServer, **start_kwargs: int) -> Iterator[Status]:
+    """Start ``server`` for the duration of a block, then stop it (used by the test session)."""
+    status = server.start(**start_kwargs)
+    try:
+        yield status
+    finally:
+        server.stop()
