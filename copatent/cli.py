@@ -1,7 +1,7 @@
 """The ``copatent`` command line: one sub-app per area, assembled here.
 
-Expected failures (:class:`copatent._errors.CopatentError`) end with a one-line message on stderr and
-the error's exit code; a traceback means a bug.
+Expected failures (:class:`copatent._errors.CopatentError`) end with a one-line message on stderr
+and the error's exit code; a traceback means a bug.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(  # noqa: FBT001
+    version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:

@@ -154,10 +154,9 @@ class Database:
 
     def close(self) -> None:
         if self._gds is not None:
-            self._gds.close()  # closes the shared driver too
+            self._gds.close()
             self._gds = None
-        else:
-            self._driver.close()
+        self._driver.close()
 
     def verify(self) -> None:
         """Connect and authenticate once, raising a one-line error if that fails.
@@ -184,7 +183,7 @@ class Database:
 
         @neo4j.unit_of_work(metadata={"app": APP_TAG, "query": name})
         def work(tx: neo4j.ManagedTransaction) -> pd.DataFrame:
-            return tx.run(text, arguments).to_df()  # type: ignore[arg-type]
+            return tx.run(text, arguments).to_df()
 
         with (
             _translated(self.settings, name),
@@ -220,7 +219,7 @@ class Database:
         """
         gds = self.gds()
         with _translated(self.settings, query):
-            if gds.graph.exists(graph_name)["exists"]:
+            if bool(gds.graph.exists(graph_name)):
                 gds.graph.drop(graph_name)
             result = gds.graph.project.cypher(
                 query_text(query, self.queries), graph_name=graph_name, **dict(params or {})
@@ -229,7 +228,7 @@ class Database:
             yield Projection(self, result.graph)
         finally:
             with _translated(self.settings, query):
-                gds.graph.drop(graph_name, failIfMissing=False)
+                gds.graph.drop(graph_name, fail_if_missing=False)
 
 
 @dataclass(frozen=True)
@@ -258,13 +257,13 @@ class Projection:
         return frame
 
     def stats(self, algorithm: Algorithm, **config: Any) -> dict[str, Any]:
-        """``gds.<algorithm>.stats`` on this graph, as a plain dict."""
+        """``gds.<algorithm>.stats`` on this graph, as a dict with snake_case keys."""
         endpoint = self._endpoint(algorithm)
         with _translated(self.db.settings, f"gds.{algorithm}.stats"):
             result = endpoint.stats(self.graph, **config)
-        if isinstance(result, pd.Series):
-            return dict(result.to_dict())
-        return dict(vars(result)) if hasattr(result, "__dict__") else dict(result)
+        if hasattr(result, "model_dump"):  # graphdatascience >= 2: pydantic, snake_case fields
+            return dict(result.model_dump())
+        return dict(result.to_dict())  # older clients: a pandas Series
 
     def _endpoint(self, algorithm: str) -> Any:
         if algorithm not in _ALGORITHMS:
@@ -285,6 +284,6 @@ def server_versions(settings: Neo4jSettings) -> dict[str, str]:
 
 def change_initial_password(uri: str, new_password: str) -> None:
     """Replace the built-in user's initial password ``neo4j`` (marked for change) over Bolt."""
-    settings = Neo4jSettings(uri=uri, user=DEFAULT_USER, password="neo4j", database="system")
+    settings = Neo4jSettings(uri=uri, user=DEFAULT_USER, password="neo4j", database="system")  # noqa: S106 - Neo4j's built-in initial password
     with Database(settings) as db:
         db.run("db/change_initial_password", {"old": "neo4j", "new": new_password}, write=True)

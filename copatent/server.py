@@ -1,8 +1,8 @@
 """A local Neo4j 5.26 Community server with the open-source Graph Data Science library.
 
-Neo4j publishes no runnable server archive on Maven Central, but it publishes every jar the server
-is made of. :func:`install` resolves them with Maven (``org.neo4j:neo4j`` and its runtime closure into
-``lib/``; the open GDS modules into ``plugins/``) and :class:`LocalServer` starts
+Neo4j publishes no runnable server archive on Maven Central, but it publishes every jar the
+server is made of. :func:`install` resolves them with Maven (``org.neo4j:neo4j`` and its runtime
+closure into ``lib/``; the open GDS modules into ``plugins/``) and :class:`LocalServer` starts
 ``org.neo4j.server.CommunityEntryPoint`` with the flags ``bin/neo4j`` would pass. The notes behind
 these choices are in ``docker/neo4j/README.md``.
 
@@ -36,7 +36,7 @@ from pathlib import Path
 
 from copatent import db
 from copatent._errors import DatabaseUnavailableError, ServerError
-from copatent.config import DEFAULT_USER, Neo4jSettings, copatent_home
+from copatent.config import DEFAULT_USER, Neo4jSettings, copatent_home, settings_from_env
 
 NEO4J_VERSION = "5.26.24"
 """Neo4j release; GDS 2.13.9 is built against this patch (its ``gradle/dependencies.gradle``)."""
@@ -169,7 +169,9 @@ def install(
         on_step(f"resolving Neo4j {NEO4J_VERSION} from Maven Central")
         _copy_dependencies(mvn, "neo4j-lib.pom", staging / "lib", {"neo4j.version": NEO4J_VERSION})
         on_step(f"resolving Graph Data Science {GDS_VERSION} from Maven Central")
-        _copy_dependencies(mvn, "gds-plugins.pom", staging / "plugins", {"gds.version": GDS_VERSION})
+        _copy_dependencies(
+            mvn, "gds-plugins.pom", staging / "plugins", {"gds.version": GDS_VERSION}
+        )
         removed = _drop_duplicate_jars(staging / "lib", staging / "plugins")
         for name in ("lib", "plugins"):
             target = inst.root / name
@@ -196,10 +198,12 @@ def _copy_dependencies(mvn: str, pom: str, out: Path, props: dict[str, str]) -> 
             f"-DoutputDirectory={out}",
             *(f"-D{k}={v}" for k, v in props.items()),
         ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         lines = [ln for ln in (proc.stdout + proc.stderr).splitlines() if "[ERROR]" in ln]
-        first = re.sub(r"\x1b\[[0-9;]*m", "", lines[0]).replace("[ERROR]", "").strip() if lines else ""
+        first = (
+            re.sub(r"\x1b\[[0-9;]*m", "", lines[0]).replace("[ERROR]", "").strip() if lines else ""
+        )
         raise ServerError(f"Maven could not resolve {pom} (exit {proc.returncode}): {first}")
 
 
@@ -232,14 +236,15 @@ def _drop_duplicate_jars(lib: Path, plugins: Path) -> list[str]:
 
 
 def find_java() -> JavaRuntime:
-    """Find a Java 17 or 21: ``JAVA_HOME`` if set (and nothing else), else PATH, else /usr/lib/jvm."""
+    """Find a Java 17 or 21: ``JAVA_HOME`` if set (and only it), else PATH, else /usr/lib/jvm."""
     java_home = os.environ.get("JAVA_HOME")
     hint = "install one with `apt-get install openjdk-17-jre-headless`"
     if java_home:
         candidate = Path(java_home) / "bin" / "java"
         if not os.access(candidate, os.X_OK):
             raise ServerError(
-                f"JAVA_HOME={java_home} has no bin/java: point JAVA_HOME at a Java 17 or 21, or {hint}"
+                f"JAVA_HOME={java_home} has no bin/java: "
+                f"point JAVA_HOME at a Java 17 or 21, or {hint}"
             )
         major = _java_major(candidate)
         if major not in SUPPORTED_JAVA:
@@ -262,7 +267,7 @@ def find_java() -> JavaRuntime:
 
 def _java_major(java: Path) -> int:
     try:
-        proc = subprocess.run(  # noqa: S603
+        proc = subprocess.run(
             [str(java), "-version"], capture_output=True, text=True, timeout=30, check=False
         )
     except (OSError, subprocess.TimeoutExpired):
@@ -410,7 +415,7 @@ class LocalServer:
             "--console-mode",
         ]
         with self.console_log.open("ab") as log:
-            proc = subprocess.Popen(  # noqa: S603
+            proc = subprocess.Popen(
                 cmd,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -436,7 +441,9 @@ class LocalServer:
             new_password = secrets.token_urlsafe(24)
             # the built-in user starts with password "neo4j" marked for change; change it over
             # Bolt so the new one never appears on a command line
-            self._until_up(proc, deadline, lambda: db.change_initial_password(self.uri, new_password))
+            self._until_up(
+                proc, deadline, lambda: db.change_initial_password(self.uri, new_password)
+            )
             _write_private(self.password_file, new_password + "\n")
         settings = self.settings()
         self._until_up(proc, deadline, lambda: db.server_versions(settings))
@@ -520,13 +527,16 @@ class LocalServer:
             f"server.memory.heap.max_size={m.heap_max}",
             f"server.memory.pagecache.size={m.pagecache}",
             "dbms.usage_report.enabled=false",
+            # Bolt's netty event loops wait a 5 s quiet period each on shutdown (10 s per stop);
+            # the databases are already closed by then, so there is nothing left to wait for
+            "internal.dbms.bolt.netty_server_shutdown_quiet_period=0",
         ]
         return "\n".join(lines) + "\n"
 
 
-def local_settings() -> Neo4jSettings:
-    """Settings of the default local instance (``copatent db start``)."""
-    return LocalServer.default().settings()
+def connection_settings() -> Neo4jSettings:
+    """Where commands connect: ``NEO4J_URI`` and friends if set, else the default local server."""
+    return settings_from_env() or LocalServer.default().settings()
 
 
 # --------------------------------------------------------------------------------------------
@@ -607,7 +617,7 @@ def _last_error(log: Path) -> str:
     for line in reversed(lines):
         if "ERROR" in line or "Exception" in line or "Error:" in line:
             return line.strip()[:300]
-    return (lines[-1].strip()[:300] if lines else "no output")
+    return lines[-1].strip()[:300] if lines else "no output"
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from copatent import server
+from copatent import db, server
 from copatent.commands._output import console, emit_json, key_values
 
 app = typer.Typer(help="The local Neo4j 5.26 + Graph Data Science server.", no_args_is_help=True)
@@ -39,7 +39,7 @@ def install(as_json: JsonOption = False) -> None:
     """Resolve Neo4j and Graph Data Science from Maven Central into COPATENT_HOME."""
     started = time.monotonic()
     with console.status("installing", spinner="dots") as spinner:
-        inst, downloaded = server.install(on_step=lambda msg: spinner.update(msg))
+        inst, downloaded = server.install(on_step=spinner.update)
     seconds = round(time.monotonic() - started, 1)
     result = {
         "installation": str(inst.root),
@@ -91,3 +91,15 @@ def stop(as_json: JsonOption = False) -> None:
 def status(as_json: JsonOption = False) -> None:
     """Say whether the server runs, with its pid, URI, versions and data directory."""
     _show(server.LocalServer.default().status(), as_json=as_json, title="copatent db status")
+
+
+@app.command()
+def ping(as_json: JsonOption = False) -> None:
+    """Connect to the configured server (NEO4J_URI, else the local one) and print its versions."""
+    settings = server.connection_settings()
+    versions = db.server_versions(settings)
+    result = {"uri": settings.uri, "user": settings.user, "database": settings.database, **versions}
+    if as_json:
+        emit_json(result)
+    else:
+        key_values("copatent db ping", result)

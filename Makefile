@@ -1,0 +1,38 @@
+# copatent: `make demo` and `make test` set everything up on a fresh machine (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install server demo test lint check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet -e . --group dev
+	touch $@
+
+install: $(STAMP)
+
+# Neo4j 5.26 + GDS 2.13 from Maven Central into COPATENT_HOME (default ~/.cache/copatent), started
+# on 127.0.0.1 with a generated password. Idempotent.
+server: install
+	$(BIN)/copatent db install
+	$(BIN)/copatent db start
+
+demo: server
+	$(BIN)/copatent db status
+
+# Unit tests, doctests and the integration tests (which start their own server on free ports).
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check copatent tests
+	$(BIN)/ruff format --check copatent tests
+	$(BIN)/mypy
+
+check: lint test
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
