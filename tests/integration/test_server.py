@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -130,3 +132,17 @@ def test_transactions_carry_metadata(fixture_db: Database, write: bool) -> None:
             "query": "fixture/my_transaction_metadata",
         }
     ]
+
+
+def test_browser_is_served_on_loopback(neo4j_server: server.LocalServer) -> None:
+    status = neo4j_server.status()
+    assert status.browser_url is not None
+    assert status.browser_url.startswith("http://127.0.0.1:")
+    with urllib.request.urlopen(status.browser_url, timeout=30) as response:  # noqa: S310
+        page = response.read().decode("utf-8", errors="replace")
+    assert "<title>Neo4j Browser</title>" in page
+    # discovery tells Browser the real Bolt port, not the default 7687
+    root = status.browser_url.removesuffix("browser/")
+    with urllib.request.urlopen(root, timeout=30) as response:  # noqa: S310
+        discovery = json.loads(response.read())
+    assert discovery["bolt_direct"] == status.uri
