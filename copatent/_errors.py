@@ -35,3 +35,9 @@ class QueryError(CopatentError):
     """A named query does not exist or the database rejected it."""
 
     exit_code = 5
+
+
+class InputError(CopatentError):
+    """An input file is unusable: the message names the file, row and column."""
+
+    exit_code = 6

@@ -179,8 +179,29 @@ class Database:
         """
         text = query_text(name, self.queries)
         self.verify()
-        arguments = dict(params or {})
+        return self._execute(name, text, dict(params or {}), write=write)
 
+    def apply_schema(self) -> list[str]:
+        """Run the numbered schema files (``cypher/schema/V001__*.cypher``) in order.
+
+        Each file holds ``;``-terminated statements that are idempotent (``IF NOT EXISTS``); each
+        runs in its own transaction, as schema changes must. Returns the files applied.
+        """
+        folder = resources.files(self.queries).joinpath("schema")
+        files = sorted(p.name for p in folder.iterdir() if p.name.endswith(".cypher"))
+        self.verify()
+        for file in files:
+            text = folder.joinpath(file).read_text(encoding="utf-8")
+            body = "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("//"))
+            stem = file.removesuffix(".cypher")
+            for i, statement in enumerate(part.strip() for part in body.split(";")):
+                if statement:
+                    self._execute(f"schema/{stem}#{i}", statement, {}, write=True)
+        return files
+
+    def _execute(
+        self, name: str, text: str, arguments: dict[str, Any], *, write: bool
+    ) -> pd.DataFrame:
         @neo4j.unit_of_work(metadata={"app": APP_TAG, "query": name})
         def work(tx: neo4j.ManagedTransaction) -> pd.DataFrame:
             return tx.run(text, arguments).to_df()

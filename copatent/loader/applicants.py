@@ -1,0 +1,158 @@
+"""Applicants: split a patent's applicant cell in order, normalise names, classify them.
+
+The order of applicants is the method's core (DESIGN.md, item 2): the first applicant leads, each
+other applicant participates. Splitting keeps that order; a name repeated within one patent keeps
+its first position.
+
+Classification follows the rules in ``copatent/loader/data/applicant_rules.toml`` (data, not code):
+the export's country code, then its applicant-type cell, then name patterns, first match wins.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Final, Literal
+
+Kind = Literal["organisation", "person", "foreign", "unknown"]
+KINDS: Final[tuple[Kind, ...]] = ("organisation", "person", "foreign", "unknown")
+
+DEFAULT_SEPARATOR: Final = r"\s*[;；|]\s*"
+"""Applicants are separated by ``;``, ``；`` or ``|`` (PatSnap's `` | ``)."""
+
+_SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9fff])")
+_SPACES = re.compile(r"\s+")
+
+
+def split_applicants(cell: str | None, separator: str = DEFAULT_SEPARATOR) -> list[str]:
+    """Split an applicant cell into normalised names, in order, without empties or repeats.
+
+    >>> split_applicants("北京科技大学；包头稀土研究院; 北京科技大学 | 张三")
+    ['北京科技大学', '包头稀土研究院', '张三']
+    """
+    if not cell:
+        return []
+    names: list[str] = []
+    for part in re.split(separator, cell):
+        name = normalise_name(part)
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def split_aligned(cell: str | None, count: int, separator: str = DEFAULT_SEPARATOR) -> list[str]:
+    """Split a per-applicant cell (address, country code, ...) into ``count`` aligned values.
+
+    The export aligns these cells with the applicants; when the number of parts differs the
+    alignment is unknown, and only the first value is kept (for the first applicant).
+
+    >>> split_aligned("CN;JP", 2), split_aligned("北京市海淀区", 2), split_aligned(None, 2)
+    (['CN', 'JP'], ['北京市海淀区', ''], ['', ''])
+    """
+    parts = [p.strip() for p in re.split(separator, cell)] if cell else []
+    if len(parts) == count:
+        return parts
+    first = parts[0] if parts else ""
+    return [first] + [""] * (count - 1) if count else []
+
+
+def normalise_name(name: str) -> str:
+    """The key under which an applicant is stored.
+
+    Full-width letters, digits and brackets become half-width (Unicode NFKC), spaces next to
+    Chinese characters go, other runs of spaces become one, Chinese round brackets become
+    ASCII ones.
+
+    >>> normalise_name(" 有研稀土新材料股份有限公司（北京） ")
+    '有研稀土新材料股份有限公司(北京)'
+    >>> normalise_name("ＴＤＫ  株式会社")
+    'TDK株式会社'
+    >>> normalise_name("Shin-Etsu   Chemical Co., Ltd.")
+    'Shin-Etsu Chemical Co., Ltd.'
+    """
+    text = unicodedata.normalize("NFKC", name).replace("\x00", "")
+    text = _SPACE_BETWEEN_CJK.sub("", text.strip())
+    return _SPACES.sub(" ", text)
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: Kind
+    pattern: re.Pattern[str]
+    note: str
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Classification rules: domestic country codes, applicant types, name patterns."""
+
+    domestic_countries: frozenset[str]
+    types: dict[str, Kind]
+    rules: tuple[Rule, ...]
+
+
+@functools.cache
+def default_rules() -> Rules:
+    """The rules shipped in ``copatent/loader/data/applicant_rules.toml``."""
+    text = (
+        resources.files("copatent.loader.data").joinpath("applicant_rules.toml").read_text("utf-8")
+    )
+    data = tomllib.loads(text)
+    rules = tuple(
+        Rule(kind=_kind(r["kind"]), pattern=re.compile(r["pattern"]), note=r.get("note", ""))
+        for r in data["rule"]
+    )
+    return Rules(
+        domestic_countries=frozenset(data["domestic_countries"]),
+        types={k: _kind(v) for k, v in data["types"].items()},
+        rules=rules,
+    )
+
+
+def _kind(value: str) -> Kind:
+    if value not in KINDS:
+        raise ValueError(f"unknown applicant kind {value!r} in applicant_rules.toml")
+    return value
+
+
+def classify(
+    name: str, *, country: str = "", applicant_type: str = "", rules: Rules | None = None
+) -> Kind:
+    """Classify one applicant as organisation, person, foreign or unknown.
+
+    >>> classify("包头稀土研究院"), classify("王建国"), classify("日立金属株式会社")
+    ('organisation', 'person', 'foreign')
+    >>> classify("Santoku Corporation"), classify("北京科技大学", country="CN")
+    ('foreign', 'organisation')
+    >>> classify("李明", applicant_type="企业"), classify("某某某某某某某")
+    ('organisation', 'unknown')
+    """
+    r = rules or default_rules()
+    code = country.strip().upper()
+    if code and code not in r.domestic_countries:
+        return "foreign"
+    kind = r.types.get(applicant_type.strip())
+    if kind is not None:
+        return kind
+    for rule in r.rules:
+        if rule.pattern.search(name):
+            return rule.kind
+    return "unknown"
+
+
+def classify_many(
+    names: Sequence[str],
+    countries: Sequence[str],
+    types: Sequence[str],
+    rules: Rules | None = None,
+) -> list[Kind]:
+    """Classify aligned sequences, caching repeated (name, country, type) triples."""
+    cached = functools.lru_cache(maxsize=None)(
+        lambda n, c, t: classify(n, country=c, applicant_type=t, rules=rules)
+    )
+    return [cached(n, c, t) for n, c, t in zip(names, countries, types, strict=True)]

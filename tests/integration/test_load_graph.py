@@ -1,0 +1,117 @@
+"""Writing the clean tables into the real server: idempotent, resumable, constraints in force."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from copatent._errors import QueryError
+from copatent.db import Database
+from copatent.loader import pipeline, writer
+
+COLUMNS = (
+    "pub_no", "app_no", "app_date", "title", "abstract", "applicants", "applicant_addresses",
+    "applicant_countries", "applicant_provinces", "applicant_cities", "applicant_counties",
+    "applicant_types", "ipc_main", "kind",
+)  # fmt: skip
+
+
+def _raw(rows: list[dict[str, str]]) -> pd.DataFrame:
+    frame = pd.DataFrame([{c: r.get(c, "") for c in COLUMNS} for r in rows])
+    frame["source_file"] = "t.csv"
+    frame["source_row"] = range(2, len(frame) + 2)
+    return frame
+
+
+def _patents(n: int) -> pd.DataFrame:
+    """n two-applicant rare-earth patents between Beijing, Baotou and Ganzhou organisations."""
+    firms = [
+        ("北京稀土甲公司", "北京市海淀区学院路1号"),
+        ("包头稀土乙研究院", "内蒙古自治区包头市昆都仑区钢铁大街2号"),
+        ("赣州稀土丙有限公司", "江西省赣州市章贡区红旗大道3号"),
+    ]
+    rows = []
+    for i in range(n):
+        lead, part = firms[i % 3], firms[(i + 1) % 3]
+        rows.append(
+            {
+                "pub_no": f"CN1{i:08d}A",
+                "app_no": f"CN2015{i:07d}",
+                "app_date": f"{2001 + i % 20}-03-0{1 + i % 9}",
+                "title": f"一种稀土永磁材料{i}",
+                "applicants": f"{lead[0]};{part[0]}",
+                "applicant_addresses": f"{lead[1]};{part[1]}",
+                "applicant_countries": "CN;CN",
+            }
+        )
+    return _raw(rows)
+
+
+def _counts(db: Database) -> dict[tuple[str, str], int]:
+    frame = db.run("graph/count_by_label")
+    return {(k, n): int(c) for k, n, c in frame[["kind", "name", "count"]].itertuples(index=False)}
+
+
+@pytest.fixture
+def empty_db(fixture_db: Database, db: Database) -> Database:
+    """copatent's runner on a database emptied by the fixture runner."""
+    return db
+
+
+def test_load_writes_the_graph_model(empty_db: Database) -> None:
+    prepared = pipeline.prepare(_patents(30), keywords=pipeline.default_keywords())
+    result = writer.write(empty_db, prepared, key="k-model", batch_size=7)
+    assert (result.batches, result.skipped, result.patents) == (5, 0, 30)
+    counts = _counts(empty_db)
+    assert counts[("node", "Patent")] == 30
+    assert counts[("node", "Applicant")] == 3
+    assert counts[("node", "City")] == 3
+    assert counts[("node", "Province")] == 3
+    assert counts[("relationship", "APPLIED")] == 60
+    assert counts[("relationship", "LOCATED_IN")] == 3
+    assert counts[("relationship", "IN_PROVINCE")] == 3
+    assert counts.get(("node", "LoadBatch"), 0) == 0  # the journal is cleared at the end
+    assert counts[("node", "Load")] == 1
+
+
+def test_loading_twice_changes_no_count(empty_db: Database) -> None:
+    prepared = pipeline.prepare(_patents(25), keywords=None)
+    writer.write(empty_db, prepared, key="k-twice", batch_size=10)
+    first = _counts(empty_db)
+    again = writer.write(empty_db, prepared, key="k-twice", batch_size=10)
+    assert again.already_loaded
+    forced = writer.write(empty_db, prepared, key="k-twice", batch_size=10, force=True)
+    assert not forced.already_loaded
+    assert _counts(empty_db) == first
+
+
+def test_a_killed_load_resumes_to_the_same_graph(empty_db: Database, fixture_db: Database) -> None:
+    prepared = pipeline.prepare(_patents(40), keywords=None)
+
+    class KilledError(Exception):
+        pass
+
+    def die_after_two(_n: int, seen: list[int] = []) -> None:  # noqa: B006 - call counter
+        seen.append(1)
+        if len(seen) == 2:
+            raise KilledError
+
+    with pytest.raises(KilledError):
+        writer.write(empty_db, prepared, key="k-resume", batch_size=10, on_batch=die_after_two)
+    partial = _counts(empty_db)
+    assert partial[("node", "Patent")] == 20  # two committed batches of 10
+    assert partial[("node", "LoadBatch")] == 2
+    resumed = writer.write(empty_db, prepared, key="k-resume", batch_size=10)
+    assert (resumed.batches, resumed.skipped) == (4, 2)
+    after_resume = _counts(empty_db)
+
+    fixture_db.run("fixture/delete_all", write=True)
+    writer.write(empty_db, prepared, key="k-clean", batch_size=10)
+    assert after_resume == _counts(empty_db)
+
+
+def test_constraints_hold(empty_db: Database, fixture_db: Database) -> None:
+    prepared = pipeline.prepare(_patents(3), keywords=None)
+    writer.write(empty_db, prepared, key="k-constraints")
+    with pytest.raises(QueryError, match="ConstraintValidationFailed"):
+        fixture_db.run("fixture/create_patent", {"pub_no": "CN100000000A"}, write=True)

@@ -1,0 +1,127 @@
+"""The inclusion rules and the funnel (DESIGN.md item 1) on hand-made rows."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from copatent.loader import pipeline
+
+COLUMNS = (
+    "pub_no", "app_no", "app_date", "title", "abstract", "applicants", "applicant_addresses",
+    "applicant_countries", "applicant_provinces", "applicant_cities", "applicant_counties",
+    "applicant_types", "ipc_main", "kind",
+)  # fmt: skip
+
+BJ = "北京市海淀区学院路1号"
+BT = "内蒙古自治区包头市昆都仑区钢铁大街2号"
+
+
+def raw(rows: list[dict[str, str]]) -> pd.DataFrame:
+    frame = pd.DataFrame([{c: r.get(c, "") for c in COLUMNS} for r in rows])
+    frame["source_file"] = "export.csv"
+    frame["source_row"] = range(2, len(frame) + 2)
+    return frame
+
+
+ROWS = [
+    # 1 good: Beijing leads, Baotou participates
+    {"pub_no": "P1", "app_date": "2016-05-01", "title": "稀土永磁体", "applicants": "甲公司;乙研究院",
+     "applicant_addresses": f"{BJ};{BT}", "applicant_countries": "CN;CN"},
+    # 2 duplicate of P1 (merged)
+    {"pub_no": "P1", "app_date": "2016-05-01", "title": "稀土永磁体", "applicants": "甲公司;乙研究院",
+     "applicant_addresses": f"{BJ};{BT}", "applicant_countries": "CN;CN"},
+    # 3 unparseable date (quarantined)
+    {"pub_no": "P2", "app_date": "2013-02-30", "title": "稀土", "applicants": "甲公司;乙研究院"},
+    # 4 off topic
+    {"pub_no": "P3", "app_date": "2017-01-01", "title": "混凝土搅拌装置", "applicants": "甲公司;乙研究院"},
+    # 5 a natural person among three applicants
+    {"pub_no": "P4", "app_date": "2018-01-01", "title": "钕铁硼", "applicants": "王建国;甲公司;乙研究院",
+     "applicant_addresses": f";{BJ};{BT}"},
+    # 6 a foreign applicant with a domestic one
+    {"pub_no": "P5", "app_date": "2019-01-01", "title": "稀土抛光粉",
+     "applicants": "甲公司;日立金属株式会社", "applicant_countries": "CN;JP"},
+    # 7 a single applicant
+    {"pub_no": "P6", "app_date": "2020-01-01", "title": "稀土催化剂", "applicants": "甲公司",
+     "applicant_addresses": BJ},
+    # 8 good, dotted date, the leader is Baotou
+    {"pub_no": "P7", "app_date": "2020.07.09", "title": "A rare earth magnet",
+     "applicants": "乙研究院；甲公司", "applicant_addresses": f"{BT}；{BJ}"},
+]  # fmt: skip
+
+
+def funnel(prepared: pipeline.Prepared) -> dict[str, tuple[int, int]]:
+    return {s.step: (s.count, s.removed) for s in prepared.funnel}
+
+
+def test_funnel_with_the_default_patent_policy() -> None:
+    prepared = pipeline.prepare(raw(ROWS), keywords=pipeline.default_keywords())
+    assert funnel(prepared) == {
+        "rows read": (8, 0),
+        "dates parsed": (7, 1),
+        "duplicates merged": (6, 1),
+        "topic kept": (5, 1),
+        "natural-person patents dropped": (4, 1),
+        "foreign patents dropped": (3, 1),
+        "single-applicant dropped": (2, 1),
+        "applicants geocoded": (2, 0),
+        "patents loaded": (2, 0),
+    }
+    assert sorted(prepared.patents["pub_no"]) == ["P1", "P7"]
+    q = prepared.quarantine.iloc[0]
+    assert (q["source_file"], q["source_row"], q["column"], q["value"]) == (
+        "export.csv", 4, "app_date", "2013-02-30",
+    )  # fmt: skip
+
+
+def test_applicant_policy_keeps_patents_with_two_or_more_left() -> None:
+    prepared = pipeline.prepare(
+        raw(ROWS), keywords=pipeline.default_keywords(), drop_policy="applicant"
+    )
+    steps = funnel(prepared)
+    assert steps["natural-person applicants dropped"] == (5, 1)
+    assert steps["foreign applicants dropped"] == (5, 1)
+    assert steps["single-applicant dropped"] == (3, 2)  # P5 (one left) and P6
+    assert sorted(prepared.patents["pub_no"]) == ["P1", "P4", "P7"]
+    p4 = prepared.applied[prepared.applied["pub_no"] == "P4"].sort_values("position")
+    # the person is gone, positions are renumbered: 甲公司 now leads
+    assert p4[["name", "position"]].values.tolist() == [["甲公司", 0], ["乙研究院", 1]]
+
+
+def test_order_and_places() -> None:
+    prepared = pipeline.prepare(raw(ROWS), keywords=None)
+    p7 = prepared.applied[prepared.applied["pub_no"] == "P7"].sort_values("position")
+    assert p7["name"].tolist() == ["乙研究院", "甲公司"]
+    places = prepared.applicants.set_index("name")
+    assert places.loc["甲公司", "city_adcode"] == "110000"
+    assert places.loc["乙研究院", "city_adcode"] == "150200"
+    assert set(prepared.cities["adcode"]) == {"110000", "150200"}
+    assert set(prepared.provinces["adcode"]) == {"110000", "150000"}
+    years = prepared.patents.set_index("pub_no")["year"]
+    assert (years["P1"], years["P7"]) == (2016, 2020)
+
+
+def test_topic_none_keeps_off_topic_patents() -> None:
+    steps = funnel(pipeline.prepare(raw(ROWS), keywords=None))
+    assert steps["topic kept"] == (6, 0)
+
+
+def test_unresolved_applicants_are_listed_not_dropped() -> None:
+    rows = [{"pub_no": "X1", "app_date": "2015-01-01", "title": "稀土",
+             "applicants": "华为技术有限公司;甲公司", "applicant_addresses": f";{BJ}"}]  # fmt: skip
+    prepared = pipeline.prepare(raw(rows), keywords=None)
+    assert prepared.unresolved["name"].tolist() == ["华为技术有限公司"]
+    assert len(prepared.applied) == 2
+    report = prepared.report()
+    assert report["unresolved_applicants"][0]["name"] == "华为技术有限公司"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2015-03-02", "2015-03-02"), ("2015.03.02", "2015-03-02"), ("2015/03/02", "2015-03-02"),
+     ("20150302", "2015-03-02"), ("2015-02-30", None), ("未知", None), ("", None)],
+    ids=["iso", "dots", "slashes", "compact", "feb30", "text", "empty"],
+)  # fmt: skip
+def test_dates(text: str, expected: str | None) -> None:
+    parsed = pipeline.parse_dates(pd.Series([text]))[0]
+    assert (None if pd.isna(parsed) else parsed.strftime("%Y-%m-%d")) == expected
