@@ -45,6 +45,8 @@ GDS_VERSION = "2.13.9"
 SUPPORTED_JAVA = (17, 21)
 """Java versions Neo4j 5.26 supports."""
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+ADMIN_ENTRY_POINT = "org.neo4j.cli.AdminTool"
+"""What ``bin/neo4j-admin`` runs (in the child JVM its bootloader starts)."""
 DEFAULT_BOLT_PORT = 7687
 DEFAULT_HTTP_PORT = 7474
 START_TIMEOUT_S = 180.0
@@ -479,6 +481,47 @@ class LocalServer:
         _terminate(pid, timeout)
         self.pid_file.unlink(missing_ok=True)
         return True
+
+    def import_full(self, database: str, arguments: list[str]) -> str:
+        """Run ``neo4j-admin database import full`` for ``database`` on this stopped instance.
+
+        ``arguments`` are the ``--nodes`` / ``--relationships`` / option flags. Returns the tool's
+        summary (its last lines); a failure raises with the tool's first error line.
+        """
+        if self.is_running():
+            raise ServerError("neo4j-admin import needs the server stopped: run `copatent db stop`")
+        java = find_java()
+        for sub in ("conf", "data", "logs"):
+            (self.directory / sub).mkdir(parents=True, exist_ok=True)
+        if not self.conf_file.exists():
+            bolt, http = self.ports()
+            browser = self.installation.has_browser()
+            self.conf_file.write_text(self._render_conf(bolt, http, browser=browser), "utf-8")
+        cmd = [
+            str(java.path),
+            f"-Xmx{self.memory.heap_max}",
+            "-cp",
+            f"{self.installation.lib}/*",
+            ADMIN_ENTRY_POINT,
+            "database",
+            "import",
+            "full",
+            *arguments,
+            "--overwrite-destination=true",
+            database,
+        ]
+        env = {
+            **os.environ,
+            "NEO4J_HOME": str(self.directory),
+            "NEO4J_CONF": str(self.conf_file.parent),
+        }
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+        output = (proc.stdout + "\n" + proc.stderr).strip()
+        if proc.returncode != 0:
+            errors = [ln for ln in output.splitlines() if "rror" in ln or "xception" in ln]
+            first = (errors or output.splitlines() or ["no output"])[0].strip()[:300]
+            raise ServerError(f"neo4j-admin import failed (exit {proc.returncode}): {first}")
+        return "\n".join(output.splitlines()[-8:])
 
     def status(self) -> Status:
         pid = self.pid()

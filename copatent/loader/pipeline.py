@@ -274,6 +274,6 @@ def _explode_applicants(frame: pd.DataFrame, separator: str) -> pd.DataFrame:
 
 
 def _nullable(frame: pd.DataFrame) -> pd.DataFrame:
-    """NaN -> None, so that Neo4j receives nulls (properties are then simply absent)."""
+    """NaN and empty text -> None: a missing value is an absent property, never ``""``."""
     frame = frame.reset_index(drop=True).astype(object)
-    return frame.where(frame.notna(), None)
+    return frame.where(frame.notna() & (frame != ""), None)

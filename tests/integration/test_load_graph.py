@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from copatent._errors import QueryError
+from copatent import server
+from copatent._errors import InputError, QueryError
 from copatent.db import Database
-from copatent.loader import pipeline, writer
+from copatent.loader import bulk, pipeline, writer
+from tests.integration.conftest import TEST_QUERIES
 
 COLUMNS = (
     "pub_no", "app_no", "app_date", "title", "abstract", "applicants", "applicant_addresses",
@@ -115,3 +117,40 @@ def test_constraints_hold(empty_db: Database, fixture_db: Database) -> None:
     writer.write(empty_db, prepared, key="k-constraints")
     with pytest.raises(QueryError, match="ConstraintValidationFailed"):
         fixture_db.run("fixture/create_patent", {"pub_no": "CN100000000A"}, write=True)
+
+
+def _dump(db: Database) -> dict[str, list[str]]:
+    row = db.run("fixture/dump_graph").iloc[0]
+    return {k: sorted(map(repr, row[k])) for k in ("patents", "applicants", "applied", "cities")}
+
+
+def test_bulk_import_gives_the_unwind_graph(
+    installation: server.Installation,
+    tmp_path_factory: pytest.TempPathFactory,
+    fixture_db: Database,
+    empty_db: Database,
+) -> None:
+    raw = _patents(50)
+    raw.loc[3, "title"] = 'a "quoted", multi-line\ntitle with 稀土'
+    raw.loc[4, "applicants"] = "北京稀土甲公司;浙江某公司"
+    raw.loc[4, "applicant_addresses"] = "北京市海淀区学院路1号;浙江省"  # a province-only place
+    prepared = pipeline.prepare(raw, keywords=None)
+    writer.write(empty_db, prepared, key="k-unwind", batch_size=16)
+    expected = _dump(fixture_db)
+
+    local = server.LocalServer(
+        installation,
+        tmp_path_factory.mktemp("bulk-instance"),
+        memory=server.Memory("256m", "1g", "128m"),
+    )
+    local.start(bolt_port=server.free_port(), http_port=server.free_port())
+    try:
+        result = bulk.bulk_write(local, prepared, key="k-bulk")
+        assert result.patents == 50
+        assert local.is_running()
+        with Database(local.settings(), queries=TEST_QUERIES) as other:
+            assert _dump(other) == expected
+            with pytest.raises(InputError, match="--bulk needs an empty database"):
+                bulk.bulk_write(local, prepared, key="k-bulk-again")
+    finally:
+        local.stop()

@@ -1,0 +1,131 @@
+"""The ``--bulk`` path: a first load into an empty database with ``neo4j-admin database import``.
+
+For the largest first loads, writing CSV files and letting the offline importer build the store is
+far faster than transactions. It needs what the importer needs: the local managed server (its jars
+and its data directory), stopped for the import, and an empty database (the import replaces it).
+copatent stops the server, imports, starts it again on the same ports, then creates the
+constraints and indexes and records the load, so the result is the graph the transactional path
+writes (a test compares them).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from copatent._errors import InputError
+from copatent.db import Database
+from copatent.loader.pipeline import Prepared
+from copatent.loader.writer import WriteResult
+from copatent.server import LocalServer
+
+# (file, header) per node label and relationship type; ID spaces keep the keys apart
+_NODE_FILES: dict[str, tuple[str, ...]] = {
+    "Province": ("adcode:ID(Province)", "name"),
+    "City": ("adcode:ID(City)", "name", "lat:double", "lon:double"),
+    "Applicant": ("name:ID(Applicant)", "kind", "geocode"),
+    "Patent": ("pub_no:ID(Patent)", "app_no", "title", "app_date:date", "year:int", "kind"),
+}
+
+
+def bulk_write(
+    server: LocalServer,
+    prepared: Prepared,
+    *,
+    key: str,
+    files: Sequence[Path] = (),
+    database: str = "neo4j",
+) -> WriteResult:
+    """Import ``prepared`` into the empty ``database`` of the local ``server``."""
+    started = time.monotonic()
+    with Database(server.settings()) as db:
+        nodes = int(db.run("graph/count_nodes").iloc[0]["nodes"])
+    if nodes:
+        raise InputError(
+            f"--bulk needs an empty database, and {database} holds {nodes} nodes: "
+            "load without --bulk (it merges), or start from an empty data directory"
+        )
+    bolt, http = server.ports()
+    folder = server.directory / "import" / f"bulk-{key[:16]}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    try:
+        arguments = _write_csvs(prepared, folder)
+        server.stop()
+        server.import_full(database, arguments)
+    finally:
+        if not server.is_running():
+            server.start(bolt_port=bolt, http_port=http)
+        shutil.rmtree(folder, ignore_errors=True)
+    with Database(server.settings()) as db:
+        db.apply_schema()
+        db.run(
+            "load/finish_load",
+            {
+                "load_key": key,
+                "files": [str(f) for f in files],
+                "patents": len(prepared.patents),
+                "funnel": json.dumps([vars(s) for s in prepared.funnel], ensure_ascii=False),
+                "options": json.dumps(prepared.options, ensure_ascii=False),
+            },
+            write=True,
+        )
+    seconds = time.monotonic() - started
+    return WriteResult(key, 1, 0, len(prepared.patents), seconds, already_loaded=False)
+
+
+def _write_csvs(prepared: Prepared, folder: Path) -> list[str]:
+    """The import files and the importer's arguments for them."""
+    applicants = prepared.applicants.rename(columns={"method": "geocode"})
+    tables: dict[str, pd.DataFrame] = {
+        "Province": prepared.provinces,
+        "City": prepared.cities,
+        "Applicant": applicants,
+        "Patent": prepared.patents,
+    }
+    arguments = []
+    multiline = False
+    for label, header in _NODE_FILES.items():
+        columns = [h.split(":")[0] for h in header]
+        frame = tables[label][columns]
+        multiline |= _has_newline(frame)
+        arguments.append(f"--nodes={label}={_write(folder / f'{label}.csv', header, frame)}")
+
+    located = prepared.applicants[["name", "city_adcode", "province_adcode"]]
+    in_city = located[located["city_adcode"].notna()]
+    in_province = located[located["city_adcode"].isna() & located["province_adcode"].notna()]
+    relationships = [
+        ("APPLIED", ("name:START_ID(Applicant)", "pub_no:END_ID(Patent)", "position:int"),
+         prepared.applied[["name", "pub_no", "position"]]),
+        ("LOCATED_IN", ("name:START_ID(Applicant)", "adcode:END_ID(City)"),
+         in_city[["name", "city_adcode"]]),
+        ("LOCATED_IN", ("name:START_ID(Applicant)", "adcode:END_ID(Province)"),
+         in_province[["name", "province_adcode"]]),
+        ("IN_PROVINCE", ("adcode:START_ID(City)", "province:END_ID(Province)"),
+         prepared.cities[["adcode", "province_adcode"]]),
+    ]  # fmt: skip
+    for i, (rel_type, header, frame) in enumerate(relationships):
+        path = _write(folder / f"{rel_type}-{i}.csv", header, frame)
+        arguments.append(f"--relationships={rel_type}={path}")
+    arguments += ["--id-type=string", f"--multiline-fields={'true' if multiline else 'false'}"]
+    return arguments
+
+
+def _write(path: Path, header: tuple[str, ...], frame: pd.DataFrame) -> Path:
+    """Write ``frame`` under ``header``; missing values are empty fields (no property)."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        out.writerow(header)
+        out.writerows(frame.astype(object).where(frame.notna(), "").itertuples(index=False))
+    return path
+
+
+def _has_newline(frame: pd.DataFrame) -> bool:
+    text = frame.select_dtypes(include="object").astype(str)
+    return bool(text.apply(lambda col: col.str.contains("\n|\r", regex=True)).to_numpy().any())
