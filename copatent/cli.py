@@ -12,7 +12,7 @@ import typer
 
 from copatent import __version__
 from copatent._errors import CopatentError
-from copatent.commands import db
+from copatent.commands import db, graph, load
 
 app = typer.Typer(
     name="copatent",
@@ -21,6 +21,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(db.app, name="db")
+app.command("load")(load.load)
+app.add_typer(graph.app, name="graph")
 
 
 def _version(value: bool) -> None:

@@ -113,7 +113,11 @@ def _write_csvs(prepared: Prepared, folder: Path) -> list[str]:
     for i, (rel_type, header, frame) in enumerate(relationships):
         path = _write(folder / f"{rel_type}-{i}.csv", header, frame)
         arguments.append(f"--relationships={rel_type}={path}")
-    arguments += ["--id-type=string", f"--multiline-fields={'true' if multiline else 'false'}"]
+    arguments += [
+        "--id-type=string",
+        f"--multiline-fields={'true' if multiline else 'false'}",
+        f"--report-file={folder / 'import.report'}",
+    ]
     return arguments
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +41,7 @@ class WriteResult:
     already_loaded: bool
 
 
-def load_key(files: Sequence[Path], options: dict[str, object]) -> str:
+def load_key(files: Sequence[Path], options: Mapping[str, object]) -> str:
     """SHA-256 of the files' contents (in the given order) and the table-shaping options."""
     digest = hashlib.sha256()
     digest.update(f"copatent-load/{__version__.split('+')[0]}\n".encode())

@@ -1,0 +1,188 @@
+"""``copatent load``: patent exports into the Neo4j property graph, with the funnel."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from copatent import server
+from copatent._errors import InputError
+from copatent.commands._output import console, emit_json
+from copatent.config import settings_from_env
+from copatent.db import Database
+from copatent.loader import pipeline, sources, writer
+from copatent.loader.bulk import bulk_write
+
+
+class Topic(StrEnum):
+    rare_earth = "rare-earth"
+    none = "none"
+
+
+class Policy(StrEnum):
+    patent = "patent"
+    applicant = "applicant"
+
+
+def load(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            exists=True, readable=True, help="Export files (.xlsx, .xls, .csv) or folders of them."
+        ),
+    ],
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            help="Column map: a built-in name (incopat, patsnap) or a TOML file. Default: incopat."
+        ),
+    ] = None,
+    topic: Annotated[
+        Topic, typer.Option(help="Topic filter: the rare-earth keyword list, or none.")
+    ] = Topic.rare_earth,
+    keywords: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Keyword file replacing the topic list."),
+    ] = None,
+    drop_policy: Annotated[
+        Policy,
+        typer.Option(
+            help="patent: drop patents with a natural person or foreign applicant; "
+            "applicant: drop only those applicants."
+        ),
+    ] = Policy.patent,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk", help="First load into an empty local database with neo4j-admin import."
+        ),
+    ] = False,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Patents per transaction.")
+    ] = writer.DEFAULT_BATCH_SIZE,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write again even if this input was loaded.")
+    ] = False,
+    report: Annotated[
+        Path | None, typer.Option(dir_okay=False, help="Write the load report (JSON) here.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Read, clean, geocode and filter patent exports, then write them into Neo4j."""
+    column_map = _column_map(columns)
+    files = sources.expand_paths(paths)
+    raw = sources.read_exports(files, columns=column_map)
+    chosen = pipeline.read_keywords(keywords) if keywords else None
+    if chosen is None and topic is Topic.rare_earth:
+        chosen = pipeline.default_keywords()
+    prepared = pipeline.prepare(raw, keywords=chosen, drop_policy=drop_policy.value)
+    options = {
+        "columns": column_map.name if column_map else "incopat",
+        "keywords": list(chosen) if chosen is not None else None,
+        "drop_policy": drop_policy.value,
+    }
+    key = writer.load_key(files, options)
+    if bulk:
+        if settings_from_env() is not None:
+            raise InputError("--bulk works on the local server only; unset NEO4J_URI")
+        local = server.LocalServer.default()
+        result = bulk_write(local, prepared, key=key, files=files)
+    else:
+        with Database(server.connection_settings()) as db, _progress(as_json) as progress:
+            task = progress.add_task("writing", total=len(prepared.patents))
+            result = writer.write(
+                db,
+                prepared,
+                key=key,
+                files=files,
+                batch_size=batch_size,
+                force=force,
+                on_batch=lambda n: progress.advance(task, n),
+            )
+    body = prepared.report() | {
+        "files": [str(f) for f in files],
+        "load_key": key,
+        "already_loaded": result.already_loaded,
+        "batches": result.batches,
+        "batches_resumed": result.skipped,
+        "seconds": round(result.seconds, 2),
+    }
+    if report is not None:
+        report.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    if as_json:
+        emit_json(body)
+        return
+    _print_funnel(prepared)
+    if result.already_loaded:
+        console.print("this input was loaded before: nothing written (use --force to write again)")
+    else:
+        resumed = f", {result.skipped} resumed from an earlier run" if result.skipped else ""
+        console.print(
+            f"loaded {result.patents} patents in {result.seconds:.1f} s "
+            f"({result.batches} batches{resumed})"
+        )
+    if len(prepared.unresolved):
+        console.print(
+            f"{len(prepared.unresolved)} applicants without a place (see --report for the list)"
+        )
+
+
+def _column_map(value: str | None) -> sources.ColumnMap | None:
+    if value is None:
+        return None
+    path = Path(value)
+    if path.suffix == ".toml":
+        if not path.is_file():
+            raise InputError(f"{value}: no such column-map file")
+        return sources.ColumnMap.from_toml(path)
+    return sources.builtin_column_map(value)
+
+
+class _Rate(ProgressColumn):
+    """Patents per second (blank until the first batch is done)."""
+
+    def render(self, task: Task) -> Text:
+        return Text(
+            f"{task.speed:,.0f} patents/s" if task.speed else "", style="progress.data.speed"
+        )
+
+
+def _progress(quiet: bool) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _Rate(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=quiet,
+        transient=True,
+    )
+
+
+def _print_funnel(prepared: pipeline.Prepared) -> None:
+    table = Table(title="load funnel", title_justify="left")
+    table.add_column("step")
+    table.add_column("count", justify="right")
+    table.add_column("removed", justify="right")
+    table.add_column("note")
+    for step in prepared.funnel:
+        table.add_row(step.step, str(step.count), str(step.removed or ""), step.note)
+    console.print(table)

@@ -1,0 +1,199 @@
+"""Checks on export cells and column maps.
+
+Every check returns the problems it found instead of raising, so that a file's problems can all be
+reported in one error (STYLE.md rule 8); :func:`one_line` turns them into the single line the CLI
+prints.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from typing import Final
+
+import pandas as pd
+
+MAX_CELL_CHARS: Final = 32_767
+"""Excel's limit on the characters in one cell; a longer cell is not a real export."""
+
+MAX_LISTED: Final = 10
+"""How many problems one error message lists before it says ``(+N more)``."""
+
+FORMULA_PATTERN: Final = r"(?s)=.|[+\-@].*[(|]"
+"""Text that a spreadsheet would run as a formula when the cell is typed or pasted.
+
+``=`` followed by anything (``=1+1``, ``=HYPERLINK(...)``), or ``+``, ``-``, ``@`` followed by a
+function call or a DDE link (``@SUM(A1)``, ``+cmd|' /C calc'!A0``): the OWASP "CSV injection"
+prefixes, narrowed so that plain values such as ``-`` or ``+86`` are not flagged.
+"""
+
+_FORMULA: Final = re.compile(FORMULA_PATTERN)
+
+
+def preview(text: str, width: int = 40) -> str:
+    """Quoted, shortened ``text`` for an error message.
+
+    >>> preview("=HYPERLINK(" + "x" * 50 + ")", width=12)
+    "'=HYPERLINK(x…'"
+    """
+    short = text if len(text) <= width else text[:width] + "…"
+    return repr(short)
+
+
+def listing(items: Sequence[str], limit: int = 15) -> str:
+    """``items`` joined with commas, cut after ``limit`` with ``(+N more)``.
+
+    >>> listing(["a", "b", "c"], limit=2)
+    'a, b (+1 more)'
+    """
+    shown = ", ".join(items[:limit])
+    return shown if len(items) <= limit else f"{shown} (+{len(items) - limit} more)"
+
+
+def is_formula(text: str) -> bool:
+    """Whether ``text`` would be run as a formula by a spreadsheet (see :data:`FORMULA_PATTERN`).
+
+    >>> [is_formula(t) for t in ("=1+1", '=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0")]
+    [True, True, True]
+    >>> [is_formula(t) for t in ("-", "=", "+86 10 1234", "CN1234567A")]
+    [False, False, False, False]
+    """
+    return _FORMULA.match(text) is not None
+
+
+def cell_problems(
+    frame: pd.DataFrame,
+    rows: pd.Series,
+    labels: Mapping[str, str],
+    *,
+    inert: Collection[str],
+) -> list[str]:
+    """Over-long cells anywhere, and formula text outside the ``inert`` (free-text) columns.
+
+    Parameters
+    ----------
+    frame
+        Cleaned cells (string dtype), one column per canonical name.
+    rows
+        The spreadsheet row number of each row of ``frame`` (same index).
+    labels
+        Canonical name -> the header the file uses for it, for the messages.
+    inert
+        Columns where formula text is kept as text (titles, abstracts); elsewhere it is an error.
+
+    Returns
+    -------
+    list of str
+        ``"row R, column C (header): what is wrong"``, in row order, then column order.
+    """
+    found: list[tuple[int, int, str]] = []
+    for order, (name, cells) in enumerate(frame.items()):
+        column = f"column {name} ({labels[str(name)]})"
+        lengths = cells.str.len()
+        long = lengths.index[lengths.gt(MAX_CELL_CHARS).fillna(value=False).astype(bool)]
+        found.extend(
+            (
+                int(rows[i]),
+                order,
+                (
+                    f"row {rows[i]}, {column}: cell has {int(lengths[i]):,} characters, "
+                    f"over Excel's limit of {MAX_CELL_CHARS:,}"
+                ),
+            )
+            for i in long
+        )
+        if name in inert:
+            continue
+        formulas = cells.str.match(FORMULA_PATTERN, na=False).astype(bool)
+        found.extend(
+            (
+                int(rows[i]),
+                order,
+                (
+                    f"row {rows[i]}, {column}: spreadsheet formula {preview(str(cells[i]))} "
+                    "where a value belongs"
+                ),
+            )
+            for i in formulas.index[formulas]
+        )
+    return [message for *_, message in sorted(found)]
+
+
+def one_line(problems: Sequence[tuple[str, Sequence[str]]], limit: int = MAX_LISTED) -> str:
+    """One line naming each file and its problems, at most ``limit`` problems, then ``(+N more)``.
+
+    >>> one_line([("a.csv", ["row 2: x", "row 3: y"]), ("b.csv", ["empty file"])], limit=2)
+    'a.csv: row 2: x; row 3: y (+1 more)'
+    """
+    parts: list[str] = []
+    listed = total = 0
+    for source, items in problems:
+        total += len(items)
+        room = limit - listed
+        if room <= 0:
+            continue
+        shown = list(items[:room])
+        listed += len(shown)
+        parts.append(f"{source}: " + "; ".join(shown))
+    text = "; ".join(parts)
+    return text if total <= listed else f"{text} (+{total - listed} more)"
+
+
+def column_map_problems(
+    document: Mapping[str, object], *, canonical: Sequence[str], required: Collection[str]
+) -> list[str]:
+    """Problems of a column-map document (the parsed TOML), each a short phrase.
+
+    Parameters
+    ----------
+    document
+        The parsed TOML: ``name`` (str), ``applicant_separator`` (str, optional) and a
+        ``columns`` table, canonical name -> spelling or list of spellings.
+    canonical
+        The canonical column names, in order.
+    required
+        The canonical columns every map must name.
+    """
+    problems = [
+        f"unknown key {key!r} (expected name, applicant_separator, columns)"
+        for key in document
+        if key not in {"name", "applicant_separator", "columns"}
+    ]
+    name = document.get("name")
+    if name is not None and not (isinstance(name, str) and name.strip()):
+        problems.append("name must be a non-empty string")
+    separator = document.get("applicant_separator")
+    if separator is not None:
+        problems.extend(_separator_problems(separator))
+    columns = document.get("columns")
+    if not isinstance(columns, Mapping):
+        problems.append("missing [columns] table")
+        return problems
+    for key, spellings in columns.items():
+        if key not in canonical:
+            problems.append(f"unknown column {key!r} (expected one of {', '.join(canonical)})")
+        elif isinstance(spellings, str):
+            if not spellings.strip():
+                problems.append(f"column {key}: empty header spelling")
+        elif not (
+            isinstance(spellings, list)
+            and spellings
+            and all(isinstance(s, str) and s.strip() for s in spellings)
+        ):
+            problems.append(f"column {key}: expected a header or a list of non-empty headers")
+    missing = [name for name in canonical if name in required and name not in columns]
+    if missing:
+        problems.append(f"missing required columns {', '.join(missing)}")
+    return problems
+
+
+def _separator_problems(separator: object) -> list[str]:
+    if not isinstance(separator, str):
+        return ["applicant_separator must be a string (a regular expression)"]
+    try:
+        pattern = re.compile(separator)
+    except re.error as exc:
+        return [f"applicant_separator {separator!r} is not a regular expression: {exc}"]
+    if pattern.fullmatch(""):
+        return [f"applicant_separator {separator!r} matches the empty string"]
+    return []

@@ -1,0 +1,82 @@
+"""`copatent load` end to end on real files and the real server."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from copatent import server
+from copatent.db import Database
+from copatent.loader import pipeline, sources, writer
+
+PATSNAP = Path(__file__).parents[2] / "../shared/reference-data/patents/chuanzang_railway/data.csv"
+# the applicants the rules classify as natural persons in that file (2-3 character names)
+PERSONS = {"张昆", "何满潮", "鲁飞", "张国强", "郑超", "陈海峰", "朱纯", "章和高", "崔凯"}
+
+
+def _cli(neo4j_server: server.LocalServer, *args: str) -> subprocess.CompletedProcess[str]:
+    settings = neo4j_server.settings()
+    env = {**os.environ, "NEO4J_URI": settings.uri, "NEO4J_PASSWORD": settings.password}
+    return subprocess.run(
+        [sys.executable, "-m", "copatent", *args],
+        capture_output=True, text=True, env=env, timeout=600, check=False,
+    )  # fmt: skip
+
+
+def test_patsnap_reference_loads_in_applicant_order(fixture_db: Database, db: Database) -> None:
+    # what the file says, read independently with the csv module: " | " separates applicants
+    with PATSNAP.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 531
+    expected = {
+        r["公开(公告)号"]: r["当前申请(专利权)人"].split(" | ")
+        for r in rows
+        if " | " in r["当前申请(专利权)人"]
+    }
+    expected = {k: v for k, v in expected.items() if not PERSONS & set(v)}
+
+    column_map = sources.builtin_column_map("patsnap")
+    raw = sources.read_exports([PATSNAP], columns=column_map)
+    prepared = pipeline.prepare(raw, keywords=None)
+    writer.write(db, prepared, key="patsnap")
+
+    loaded = fixture_db.run("fixture/patent_applicants")
+    got = dict(zip(loaded["pub_no"], loaded["applicants"], strict=True))
+    assert got == expected
+    assert all(p == list(range(len(p))) for p in loaded["positions"])
+
+
+def test_cli_load_twice_changes_nothing(
+    neo4j_server: server.LocalServer, fixture_db: Database, tmp_path: Path
+) -> None:
+    report = tmp_path / "report.json"
+    first = _cli(neo4j_server, "load", str(PATSNAP), "--columns", "patsnap", "--topic", "none",
+                 "--report", str(report))  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    assert "load funnel" in first.stdout
+    body = json.loads(report.read_text("utf-8"))
+    assert body["funnel"][0] == {"step": "rows read", "count": 531, "removed": 0, "note": ""}
+    stats = _cli(neo4j_server, "graph", "stats", "--json")
+    second = _cli(neo4j_server, "load", str(PATSNAP), "--columns", "patsnap", "--topic", "none",
+                  "--json")  # fmt: skip
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout)["already_loaded"] is True
+    forced = _cli(neo4j_server, "load", str(PATSNAP), "--columns", "patsnap", "--topic", "none",
+                  "--force", "--json")  # fmt: skip
+    assert forced.returncode == 0, forced.stderr
+    assert _cli(neo4j_server, "graph", "stats", "--json").stdout == stats.stdout
+
+
+def test_cli_bad_input_is_one_line(neo4j_server: server.LocalServer, tmp_path: Path) -> None:
+    bad = tmp_path / "export.csv"
+    bad.write_text("序号,标题\n1,稀土\n", encoding="utf-8")
+    proc = _cli(neo4j_server, "load", str(bad))
+    assert proc.returncode == 6
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"copatent: error: {bad}: missing required columns")
