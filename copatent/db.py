@@ -39,6 +39,7 @@ from copatent.config import DEFAULT_USER, Neo4jSettings
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 APP_TAG: Final = f"copatent/{__version__}"
+DEFAULT_RETRY_SECONDS: Final = 30.0
 _QUERY_NAME = re.compile(r"[A-Za-z0-9_]+(?:/[A-Za-z0-9_]+)*")
 
 Algorithm = Literal[
@@ -117,14 +118,14 @@ def _first_line(exc: BaseException) -> str:
 # the runner
 
 
-def _driver(settings: Neo4jSettings) -> neo4j.Driver:
+def _driver(settings: Neo4jSettings, retry_seconds: float) -> neo4j.Driver:
     return neo4j.GraphDatabase.driver(
         settings.uri,
         auth=(settings.user, settings.password),
         user_agent=APP_TAG,
         connection_timeout=10.0,
-        max_transaction_retry_time=30.0,
-        warn_notification_severity=neo4j.NotificationMinimumSeverity.OFF,
+        max_transaction_retry_time=retry_seconds,
+        notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
     )
 
 
@@ -136,13 +137,23 @@ class Database:
     settings
         Where to connect; see :mod:`copatent.config`.
     queries
-        Package holding the ``.cypher`` files (tests bring their own).
+        Packages searched for ``.cypher`` files, in order; copatent's own come last. Tests add
+        theirs this way.
+    retry_seconds
+        How long the driver retries a transaction that failed transiently (a deadlock, a lost
+        connection) before the error surfaces.
     """
 
-    def __init__(self, settings: Neo4jSettings, *, queries: str = QUERY_PACKAGE) -> None:
+    def __init__(
+        self,
+        settings: Neo4jSettings,
+        *,
+        queries: tuple[str, ...] = (),
+        retry_seconds: float = DEFAULT_RETRY_SECONDS,
+    ) -> None:
         self.settings = settings
-        self.queries = queries
-        self._driver = _driver(settings)
+        self.queries = (*queries, QUERY_PACKAGE)
+        self._driver = _driver(settings, retry_seconds)
         self._gds: GraphDataScience | None = None
         self._verified = False
 
@@ -174,12 +185,18 @@ class Database:
     ) -> pd.DataFrame:
         """Run the named query in a managed transaction and return its records as a DataFrame.
 
-        Managed transactions are retried by the driver on transient errors (deadlocks, leader
-        changes) for up to 30 s. ``write`` selects a write transaction.
+        Managed transactions are retried by the driver on transient errors (deadlocks, lost
+        connections) for up to ``retry_seconds``. ``write`` selects a write transaction.
         """
-        text = query_text(name, self.queries)
+        text = self._query_text(name)
         self.verify()
         return self._execute(name, text, dict(params or {}), write=write)
+
+    def _query_text(self, name: str) -> str:
+        for package in self.queries[:-1]:
+            with contextlib.suppress(QueryError):
+                return query_text(name, package)
+        return query_text(name, self.queries[-1])
 
     def apply_schema(self) -> list[str]:
         """Run the numbered schema files (``cypher/schema/V001__*.cypher``) in order.
@@ -187,7 +204,7 @@ class Database:
         Each file holds ``;``-terminated statements that are idempotent (``IF NOT EXISTS``); each
         runs in its own transaction, as schema changes must. Returns the files applied.
         """
-        folder = resources.files(self.queries).joinpath("schema")
+        folder = resources.files(QUERY_PACKAGE).joinpath("schema")
         files = sorted(p.name for p in folder.iterdir() if p.name.endswith(".cypher"))
         self.verify()
         for file in files:
@@ -243,7 +260,7 @@ class Database:
             if bool(gds.graph.exists(graph_name)):
                 gds.graph.drop(graph_name)
             result = gds.graph.project.cypher(
-                query_text(query, self.queries), graph_name=graph_name, **dict(params or {})
+                self._query_text(query), graph_name=graph_name, **dict(params or {})
             )
         try:
             yield Projection(self, result.graph)

@@ -15,7 +15,7 @@ import pytest
 from copatent import server
 from copatent.db import Database
 
-TEST_QUERIES = "tests.integration.cypher"
+TEST_QUERIES = ("tests.integration.cypher",)
 _STARTED: list[server.Status] = []
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from copatent import server
 from copatent._errors import InputError, QueryError
-from copatent.db import Database
+from copatent.db import Database, ServerNotReadyError
 from copatent.loader import bulk, pipeline, writer
 from tests.integration.conftest import TEST_QUERIES
 
@@ -152,5 +152,48 @@ def test_bulk_import_gives_the_unwind_graph(
             assert _dump(other) == expected
             with pytest.raises(InputError, match="--bulk needs an empty database"):
                 bulk.bulk_write(local, prepared, key="k-bulk-again")
+    finally:
+        local.stop()
+
+
+def test_server_lost_mid_load_then_rerun_completes(
+    installation: server.Installation,
+    tmp_path_factory: pytest.TempPathFactory,
+    fixture_db: Database,
+    empty_db: Database,
+) -> None:
+    """The server goes away after two batches: a one-line error; the rerun gives the clean graph."""
+    prepared = pipeline.prepare(_patents(40), keywords=None)
+    writer.write(empty_db, prepared, key="k-reference", batch_size=10)
+    expected = _dump(fixture_db)
+
+    local = server.LocalServer(
+        installation,
+        tmp_path_factory.mktemp("lost-instance"),
+        memory=server.Memory("256m", "1g", "128m"),
+    )
+    bolt, http = server.free_port(), server.free_port()
+    local.start(bolt_port=bolt, http_port=http)
+    try:
+        calls: list[int] = []
+
+        def stop_after_two(_n: int) -> None:
+            calls.append(1)
+            if len(calls) == 2:
+                local.stop()
+
+        with (
+            Database(local.settings(), retry_seconds=2.0) as db,
+            pytest.raises(
+                ServerNotReadyError, match=r"^cannot reach Neo4j at bolt://127\.0\.0\.1:"
+            ),
+        ):
+            writer.write(db, prepared, key="k-lost", batch_size=10, on_batch=stop_after_two)
+        local.start(bolt_port=bolt, http_port=http)
+        with Database(local.settings(), queries=TEST_QUERIES) as other:
+            assert _dump(other)["patents"] == expected["patents"][:20]  # two committed batches
+            rerun = writer.write(other, prepared, key="k-lost", batch_size=10)
+            assert (rerun.batches, rerun.skipped) == (4, 2)
+            assert _dump(other) == expected
     finally:
         local.stop()
