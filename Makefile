@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install server demo test lint check clean
+.PHONY: install server demo test lint check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,16 @@ server: install
 	$(BIN)/copatent db install
 	$(BIN)/copatent db start
 
-demo: server
+# The main job on the bundled sample: a synthetic incoPat export (default size: about 6,400 patents
+# after filtering), loaded into the local server with the funnel printed. Rerunning changes nothing.
+SAMPLE := out/sample-incopat.xlsx
+$(SAMPLE): $(STAMP)
+	mkdir -p out
+	$(BIN)/copatent sample --out $(SAMPLE)
+
+demo: server $(SAMPLE)
+	$(BIN)/copatent load $(SAMPLE) --report out/load-report.json
+	$(BIN)/copatent graph stats
 	$(BIN)/copatent db status
 
 # Unit tests, doctests and the integration tests (which start their own server on free ports).
@@ -34,5 +43,9 @@ lint: install
 
 check: lint test
 
+# Loader benchmark (bench/load.py): 100k and 1M generated patents, three write paths side by side.
+bench: install
+	$(BIN)/python -m bench.load
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -57,6 +57,12 @@ def fixture_db(neo4j_server: server.LocalServer) -> Iterator[Database]:
         yield database
 
 
+def dump_graph(db: Database) -> dict[str, list[str]]:
+    """Everything the loader writes, canonically ordered, to compare two loads (needs TEST_QUERIES)."""
+    row = db.run("fixture/dump_graph").iloc[0]
+    return {k: sorted(map(repr, row[k])) for k in ("patents", "applicants", "applied", "cities")}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from copatent import server
 from copatent.db import Database
 from copatent.loader import pipeline, sources, writer
+from tests.integration.conftest import dump_graph
 
 PATSNAP = Path(__file__).parents[2] / "../shared/reference-data/patents/chuanzang_railway/data.csv"
 # the applicants the rules classify as natural persons in that file (2-3 character names)
@@ -80,3 +83,42 @@ def test_cli_bad_input_is_one_line(neo4j_server: server.LocalServer, tmp_path: P
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"copatent: error: {bad}: missing required columns")
+
+
+def test_sample_killed_midway_resumes_to_the_clean_graph(
+    neo4j_server: server.LocalServer, fixture_db: Database, tmp_path: Path
+) -> None:
+    """SIGKILL `copatent load` after some batches; the rerun equals one clean load, twice over."""
+    export = tmp_path / "sample.csv"
+    made = _cli(neo4j_server, "sample", "--patents", "8000", "--seed", "3", "--out", str(export))
+    assert made.returncode == 0, made.stderr
+    settings = neo4j_server.settings()
+    env = {**os.environ, "NEO4J_URI": settings.uri, "NEO4J_PASSWORD": settings.password}
+    load = [sys.executable, "-m", "copatent", "load", str(export), "--batch-size", "20", "--json"]
+    proc = subprocess.Popen(load, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if int(fixture_db.run("fixture/count_batches").iloc[0]["batches"]) >= 5:
+            proc.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    assert proc.wait(timeout=60) == -signal.SIGKILL, "the load ended before it could be killed"
+    state = fixture_db.run("fixture/count_batches").iloc[0]
+    committed = int(state["batches"])
+    assert committed >= 5
+    assert int(state["patents"]) == 20 * committed  # whole batches only: nothing half-written
+
+    rerun = _cli(neo4j_server, "load", str(export), "--batch-size", "20", "--json")
+    assert rerun.returncode == 0, rerun.stderr
+    assert json.loads(rerun.stdout)["batches_resumed"] == committed
+    resumed = dump_graph(fixture_db)
+    stats = _cli(neo4j_server, "graph", "stats", "--json").stdout
+
+    again = _cli(neo4j_server, "load", str(export), "--json")
+    assert json.loads(again.stdout)["already_loaded"] is True
+    assert _cli(neo4j_server, "graph", "stats", "--json").stdout == stats
+
+    fixture_db.run("fixture/delete_all", write=True)
+    clean = _cli(neo4j_server, "load", str(export), "--json")
+    assert clean.returncode == 0, clean.stderr
+    assert dump_graph(fixture_db) == resumed

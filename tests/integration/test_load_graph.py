@@ -9,7 +9,7 @@ from copatent import server
 from copatent._errors import InputError, QueryError
 from copatent.db import Database, ServerNotReadyError
 from copatent.loader import bulk, pipeline, writer
-from tests.integration.conftest import TEST_QUERIES
+from tests.integration.conftest import TEST_QUERIES, dump_graph
 
 COLUMNS = (
     "pub_no", "app_no", "app_date", "title", "abstract", "applicants", "applicant_addresses",
@@ -119,11 +119,6 @@ def test_constraints_hold(empty_db: Database, fixture_db: Database) -> None:
         fixture_db.run("fixture/create_patent", {"pub_no": "CN100000000A"}, write=True)
 
 
-def _dump(db: Database) -> dict[str, list[str]]:
-    row = db.run("fixture/dump_graph").iloc[0]
-    return {k: sorted(map(repr, row[k])) for k in ("patents", "applicants", "applied", "cities")}
-
-
 def test_bulk_import_gives_the_unwind_graph(
     installation: server.Installation,
     tmp_path_factory: pytest.TempPathFactory,
@@ -136,7 +131,7 @@ def test_bulk_import_gives_the_unwind_graph(
     raw.loc[4, "applicant_addresses"] = "北京市海淀区学院路1号;浙江省"  # a province-only place
     prepared = pipeline.prepare(raw, keywords=None)
     writer.write(empty_db, prepared, key="k-unwind", batch_size=16)
-    expected = _dump(fixture_db)
+    expected = dump_graph(fixture_db)
 
     local = server.LocalServer(
         installation,
@@ -149,7 +144,7 @@ def test_bulk_import_gives_the_unwind_graph(
         assert result.patents == 50
         assert local.is_running()
         with Database(local.settings(), queries=TEST_QUERIES) as other:
-            assert _dump(other) == expected
+            assert dump_graph(other) == expected
             with pytest.raises(InputError, match="--bulk needs an empty database"):
                 bulk.bulk_write(local, prepared, key="k-bulk-again")
     finally:
@@ -165,7 +160,7 @@ def test_server_lost_mid_load_then_rerun_completes(
     """The server goes away after two batches: a one-line error; the rerun gives the clean graph."""
     prepared = pipeline.prepare(_patents(40), keywords=None)
     writer.write(empty_db, prepared, key="k-reference", batch_size=10)
-    expected = _dump(fixture_db)
+    expected = dump_graph(fixture_db)
 
     local = server.LocalServer(
         installation,
@@ -191,9 +186,9 @@ def test_server_lost_mid_load_then_rerun_completes(
             writer.write(db, prepared, key="k-lost", batch_size=10, on_batch=stop_after_two)
         local.start(bolt_port=bolt, http_port=http)
         with Database(local.settings(), queries=TEST_QUERIES) as other:
-            assert _dump(other)["patents"] == expected["patents"][:20]  # two committed batches
+            assert dump_graph(other)["patents"] == expected["patents"][:20]  # two committed batches
             rerun = writer.write(other, prepared, key="k-lost", batch_size=10)
             assert (rerun.batches, rerun.skipped) == (4, 2)
-            assert _dump(other) == expected
+            assert dump_graph(other) == expected
     finally:
         local.stop()

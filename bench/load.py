@@ -1,0 +1,135 @@
+"""Loader benchmark: UNWIND batches vs --bulk vs a naive one-patent-per-transaction MERGE loader.
+
+    .venv/bin/python -m bench.load                      # 100k and 1M generated patents
+    .venv/bin/python -m bench.load --sizes 20000        # a quick run
+
+For each size: generate an incoPat CSV with the sample generator, then, each path in its own
+process on its own empty server instance, read + prepare + write it, and report patents/s of the
+write, the whole time, and the loader process's peak RSS. The naive baseline writes only its first
+``--naive-patents`` patents (it would take hours at 1M) and its rate is compared with the others.
+Results are printed as a Markdown table to paste into bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from copatent import server
+from copatent.db import Database
+from copatent.loader import bulk, pipeline, sample, sources, writer
+
+BENCH_QUERIES = ("bench.cypher",)
+
+
+def run_one(path: str, csv_file: Path, naive_patents: int, instance: Path) -> dict[str, object]:
+    """One path, in this process, on a fresh instance; returns its figures."""
+    local = server.LocalServer(
+        server.default_installation(), instance, memory=server.Memory("1g", "4g", "2g")
+    )
+    local.start(bolt_port=server.free_port(), http_port=server.free_port())
+    try:
+        t0 = time.perf_counter()
+        raw = sources.read_exports([csv_file])
+        prepared = pipeline.prepare(raw, keywords=pipeline.default_keywords())
+        t1 = time.perf_counter()
+        patents = len(prepared.patents)
+        key = writer.load_key([csv_file], {"bench": path})
+        if path == "unwind":
+            with Database(local.settings()) as db:
+                writer.write(db, prepared, key=key)
+        elif path == "bulk":
+            bulk.bulk_write(local, prepared, key=key)
+        else:
+            patents = min(patents, naive_patents)
+            with Database(local.settings(), queries=BENCH_QUERIES) as db:
+                db.apply_schema()
+                db.run(
+                    "load/merge_regions",
+                    {"provinces": writer._records(prepared.provinces),
+                     "cities": writer._records(prepared.cities)},
+                    write=True,
+                )  # fmt: skip
+                applied = prepared.applied.merge(prepared.applicants, on="name")
+                by_patent = dict(tuple(applied.groupby("pub_no")))
+                for patent in writer._records(prepared.patents.iloc[:patents]):
+                    rows = writer._records(by_patent[str(patent["pub_no"])])
+                    db.run(
+                        "bench/naive_merge_patent",
+                        {"patent": patent, "applicants": rows},
+                        write=True,
+                    )
+        t2 = time.perf_counter()
+        with Database(local.settings()) as db:
+            written = db.run("graph/count_by_label")
+        nodes = int(written.loc[written["kind"] == "node", "count"].sum())
+        return {
+            "path": path,
+            "patents": patents,
+            "prepare_s": round(t1 - t0, 2),
+            "write_s": round(t2 - t1, 2),
+            "patents_per_s": round(patents / (t2 - t1), 1),
+            "nodes": nodes,
+        }
+    finally:
+        local.stop()
+
+
+def measure(path: str, csv_file: Path, naive_patents: int, workdir: Path) -> dict[str, object]:
+    """Run one path in a child process and add its peak RSS."""
+    instance = Path(tempfile.mkdtemp(prefix=f"{path}-", dir=workdir))
+    cmd = [sys.executable, "-m", "bench.load", "--one", path, "--csv", str(csv_file),
+           "--naive-patents", str(naive_patents), "--instance", str(instance)]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)  # reaps the child with its own resource usage
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"{path} failed with exit code {proc.returncode}")
+    result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    result["peak_rss_mb"] = round(usage.ru_maxrss / 1024)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--paths", nargs="+", default=["naive", "unwind", "bulk"])
+    parser.add_argument("--naive-patents", type=int, default=2_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--instance", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one, args.csv, args.naive_patents, args.instance)))
+        return
+    server.install()
+    print(f"# {time.strftime('%Y-%m-%d')} on {platform.node()}: {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, Neo4j {server.NEO4J_VERSION}")  # fmt: skip
+    print("| generated | path | patents written | prepare s | write s | patents/s | peak RSS MB |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory(prefix="copatent-bench-") as tmp:
+        workdir = Path(tmp)
+        for size in args.sizes:
+            csv_file = workdir / f"sample-{size}.csv"
+            t = time.perf_counter()
+            sample.write(sample.generate(size, seed=args.seed), csv_file)
+            print(f"<!-- generated {size} rows in {time.perf_counter() - t:.1f} s -->", flush=True)
+            for path in args.paths:
+                r = measure(path, csv_file, args.naive_patents, workdir)
+                print(f"| {size:,} | {r['path']} | {r['patents']:,} | {r['prepare_s']} | "
+                      f"{r['write_s']} | {r['patents_per_s']:,} | {r['peak_rss_mb']} |",
+                      flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
