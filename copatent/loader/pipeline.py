@@ -95,8 +95,10 @@ def _parse_keywords(text: str) -> tuple[str, ...]:
 def on_topic(frame: pd.DataFrame, keywords: Sequence[str]) -> pd.Series:
     """True where the title or abstract contains a keyword (case-insensitive)."""
     pattern = "|".join(re.escape(k) for k in keywords)
-    text = frame["title"].fillna("") + "\n" + frame["abstract"].fillna("")
-    return text.str.contains(pattern, case=False, regex=True)
+    hit = pd.Series(False, index=frame.index)
+    for column in ("title", "abstract"):  # one column at a time: no concatenated copy
+        hit |= frame[column].str.contains(pattern, case=False, regex=True).fillna(value=False)
+    return hit.astype(bool)
 
 
 # --------------------------------------------------------------------------------------------
@@ -142,34 +144,36 @@ def prepare(
         Regex separating applicants (and aligned per-applicant cells).
     """
     funnel: list[Step] = [Step("rows read", len(raw))]
-    frame = raw.copy()
+    # masks first, one selection at the end: the raw table is not copied step by step
 
     # dates: unparseable rows are quarantined with their row number
-    frame["parsed_date"] = parse_dates(frame["app_date"])
-    bad = frame["parsed_date"].isna()
+    parsed = parse_dates(raw["app_date"])
+    bad = parsed.isna()
     quarantine = pd.DataFrame(
         {
-            "source_file": frame.loc[bad, "source_file"],
-            "source_row": frame.loc[bad, "source_row"],
+            "source_file": raw.loc[bad, "source_file"],
+            "source_row": raw.loc[bad, "source_row"],
             "column": "app_date",
-            "value": frame.loc[bad, "app_date"],
+            "value": raw.loc[bad, "app_date"],
             "reason": "unparseable application date",
         }
     )
-    frame = frame[~bad]
-    funnel.append(Step("dates parsed", len(frame), int(bad.sum()), "rows quarantined"))
+    keep = ~bad
+    funnel.append(Step("dates parsed", int(keep.sum()), int(bad.sum()), "rows quarantined"))
 
     # duplicates: the first row of each publication number wins
-    before = len(frame)
-    frame = frame.drop_duplicates("pub_no", keep="first")
-    funnel.append(Step("duplicates merged", len(frame), before - len(frame)))
+    duplicate = raw["pub_no"].where(keep).duplicated(keep="first") & keep
+    keep &= ~duplicate
+    funnel.append(Step("duplicates merged", int(keep.sum()), int(duplicate.sum())))
 
     if keywords is not None:
-        keep = on_topic(frame, keywords)
-        funnel.append(Step("topic kept", int(keep.sum()), int((~keep).sum()), "off-topic"))
-        frame = frame[keep]
+        off_topic = keep & ~on_topic(raw, keywords)
+        keep &= ~off_topic
+        funnel.append(Step("topic kept", int(keep.sum()), int(off_topic.sum()), "off-topic"))
     else:
-        funnel.append(Step("topic kept", len(frame), 0, "topic filter off"))
+        funnel.append(Step("topic kept", int(keep.sum()), 0, "topic filter off"))
+    needed = ["pub_no", "app_no", "title", "kind", "applicants", *_ALIGNED]
+    frame = raw.loc[keep.to_numpy(), needed].assign(parsed_date=parsed[keep])
 
     rows = _explode_applicants(frame, separator)
     unit = "patents" if drop_policy == "patent" else "applicants"
@@ -244,33 +248,51 @@ def prepare(
     )
 
 
+_ALIGNED = (
+    "applicant_countries",
+    "applicant_types",
+    "applicant_addresses",
+    "applicant_provinces",
+    "applicant_cities",
+)
+"""Per-applicant cells, aligned with the applicant cell."""
+
+_EXPLODE_CHUNK = 50_000
+"""Rows turned into Python strings at a time when splitting applicants (bounds peak memory)."""
+
+
 def _explode_applicants(frame: pd.DataFrame, separator: str) -> pd.DataFrame:
     """One row per (patent, applicant) in order, with the aligned per-applicant cells."""
-    aligned = (
-        "applicant_countries",
-        "applicant_types",
-        "applicant_addresses",
-        "applicant_provinces",
-        "applicant_cities",
-    )
-    cells = {
-        c: frame[c].fillna("").astype(str).tolist() for c in ("pub_no", "applicants", *aligned)
-    }
-    records: list[tuple[str, ...]] = []
-    for i, pub_no in enumerate(cells["pub_no"]):
-        names = appl.split_applicants(cells["applicants"][i], separator)
-        parts = [appl.split_aligned(cells[c][i], len(names), separator) for c in aligned]
-        records.extend(
-            (pub_no, name, *(values[j] for values in parts)) for j, name in enumerate(names)
+    aligned = _ALIGNED
+    out = ["pub_no", "name", "country", "type", "address", "province_text", "city_text"]
+    parts = []
+    for start in range(0, len(frame), _EXPLODE_CHUNK):
+        chunk = frame.iloc[start : start + _EXPLODE_CHUNK]
+        cells = {
+            c: chunk[c].fillna("").astype(str).tolist() for c in ("pub_no", "applicants", *aligned)
+        }
+        records: list[tuple[str, ...]] = []
+        for i, pub_no in enumerate(cells["pub_no"]):
+            names = appl.split_applicants(cells["applicants"][i], separator)
+            values = [appl.split_aligned(cells[c][i], len(names), separator) for c in aligned]
+            records.extend(
+                (pub_no, name, *(column[j] for column in values)) for j, name in enumerate(names)
+            )
+        part = pd.DataFrame(records, columns=out).astype(_TEXT)
+        part["kind"] = pd.Categorical(
+            appl.classify_many(
+                part["name"].tolist(), part["country"].tolist(), part["type"].tolist()
+            ),
+            categories=appl.KINDS,
         )
-    rows = pd.DataFrame(
-        records,
-        columns=["pub_no", "name", "country", "type", "address", "province_text", "city_text"],
-    )
-    rows["kind"] = appl.classify_many(
-        rows["name"].tolist(), rows["country"].tolist(), rows["type"].tolist()
-    )
-    return rows
+        parts.append(part.drop(columns=["country", "type"]))
+    if not parts:
+        empty = pd.DataFrame(columns=[c for c in out if c not in ("country", "type")], dtype=_TEXT)
+        return empty.assign(kind=pd.Categorical([], categories=appl.KINDS))
+    return pd.concat(parts, ignore_index=True)
+
+
+_TEXT = pd.StringDtype("pyarrow")
 
 
 def _nullable(frame: pd.DataFrame) -> pd.DataFrame:

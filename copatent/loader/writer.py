@@ -1,9 +1,9 @@
 """Write the clean tables into Neo4j: batched ``UNWIND … MERGE``, idempotent and resumable.
 
-- Constraints and indexes first (``cypher/schema/``), then regions, then batches of patents.
-  Each batch (its patents, their applicants with their place, the APPLIED relationships) is one
+- Constraints and indexes first (``cypher/schema/``), then regions, then batches of applicants
+  (with their place), then batches of patents with their APPLIED relationships. Each batch is one
   transaction, which also records the batch in the load journal
-  (``(:LoadBatch {load_key, batch})``).
+  (``(:LoadBatch {load_key, batch: "applicants/N" | "patents/N"})``).
 - The load key is a SHA-256 of the input files' bytes and the options that shape the tables, so a
   killed load rerun on the same input skips the committed batches and continues. Batches are cut
   from the patents sorted by publication number, so a rerun cuts the same batches.
@@ -27,8 +27,10 @@ from copatent import __version__
 from copatent.db import Database
 from copatent.loader.pipeline import Prepared
 
-DEFAULT_BATCH_SIZE = 2000
-"""Patents per transaction (with their applicants and APPLIED relationships); see bench/."""
+DEFAULT_BATCH_SIZE = 5000
+"""Patents per transaction (with their APPLIED relationships); see bench/RESULTS.md."""
+APPLICANTS_PER_PATENT_BATCH = 2
+"""Applicant batches hold this many times ``batch_size`` applicants."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def write(
 ) -> WriteResult:
     """Write ``prepared`` into the database under ``key`` (see the module docstring).
 
-    ``on_batch`` is called with the number of patents of every batch done or skipped.
+    ``on_batch`` is called with the number of patents of every patent batch done or skipped.
     """
     started = time.monotonic()
     db.apply_schema()
@@ -77,27 +79,49 @@ def write(
         {"provinces": _records(prepared.provinces), "cities": _records(prepared.cities)},
         write=True,
     )
+    done = set(db.run("load/committed_batches", {"load_key": key})["batch"].astype(str))
+    batches = skipped = 0
+
+    # applicants first (few, each written once), then the patents that reference them
+    applicants = prepared.applicants.sort_values("name", ignore_index=True)
+    step = batch_size * APPLICANTS_PER_PATENT_BATCH
+    for number, start in enumerate(range(0, len(applicants), step)):
+        batch = f"applicants/{number}"
+        batches += 1
+        if batch in done:
+            skipped += 1
+            continue
+        rows = _records(applicants.iloc[start : start + step])
+        db.run(
+            "load/merge_applicants",
+            {"load_key": key, "batch": batch, "applicants": rows},
+            write=True,
+        )
+
     patents = prepared.patents.sort_values("pub_no", ignore_index=True)
-    batch_of = pd.Series(patents.index // batch_size, index=patents["pub_no"])
-    applied = prepared.applied.assign(batch=prepared.applied["pub_no"].map(batch_of))
-    applicants = prepared.applicants.set_index("name", drop=False)
-    done = set(db.run("load/committed_batches", {"load_key": key})["batch"].astype(int).tolist())
-    total = (len(patents) + batch_size - 1) // batch_size
-    applied_by_batch = dict(tuple(applied.groupby("batch", sort=True)))
-    for batch in range(total):
-        chunk = patents.iloc[batch * batch_size : (batch + 1) * batch_size]
-        if batch not in done:
-            links = applied_by_batch[batch]
-            people = applicants.loc[links["name"].drop_duplicates().tolist()]
+    # each patent carries its applicants in order: [{name, position}, ...]
+    applied = prepared.applied.sort_values(["pub_no", "position"])
+    nested: dict[str, list[dict[str, object]]] = {}
+    for pub_no, name, position in zip(
+        applied["pub_no"].tolist(),
+        applied["name"].tolist(),
+        applied["position"].tolist(),
+        strict=True,
+    ):
+        nested.setdefault(pub_no, []).append({"name": name, "position": position})
+    for number, start in enumerate(range(0, len(patents), batch_size)):
+        chunk = patents.iloc[start : start + batch_size]
+        batch = f"patents/{number}"
+        batches += 1
+        if batch in done:
+            skipped += 1
+        else:
+            rows = _records(chunk)
+            for row in rows:
+                row["applicants"] = nested[str(row["pub_no"])]
             db.run(
-                "load/merge_batch",
-                {
-                    "load_key": key,
-                    "batch": batch,
-                    "applicants": _records(people),
-                    "patents": _records(chunk),
-                    "applied": _records(links[["name", "pub_no", "position"]]),
-                },
+                "load/merge_patents",
+                {"load_key": key, "batch": batch, "patents": rows},
                 write=True,
             )
         on_batch(len(chunk))
@@ -113,7 +137,7 @@ def write(
         write=True,
     )
     seconds = time.monotonic() - started
-    return WriteResult(key, total, len(done), len(patents), seconds, already_loaded=False)
+    return WriteResult(key, batches, skipped, len(patents), seconds, already_loaded=False)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:

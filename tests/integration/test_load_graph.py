@@ -63,7 +63,8 @@ def empty_db(fixture_db: Database, db: Database) -> Database:
 def test_load_writes_the_graph_model(empty_db: Database) -> None:
     prepared = pipeline.prepare(_patents(30), keywords=pipeline.default_keywords())
     result = writer.write(empty_db, prepared, key="k-model", batch_size=7)
-    assert (result.batches, result.skipped, result.patents) == (5, 0, 30)
+    # one batch of applicants (3 <= 2 x 7), then five batches of patents (30 / 7)
+    assert (result.batches, result.skipped, result.patents) == (6, 0, 30)
     counts = _counts(empty_db)
     assert counts[("node", "Patent")] == 30
     assert counts[("node", "Applicant")] == 3
@@ -102,9 +103,9 @@ def test_a_killed_load_resumes_to_the_same_graph(empty_db: Database, fixture_db:
         writer.write(empty_db, prepared, key="k-resume", batch_size=10, on_batch=die_after_two)
     partial = _counts(empty_db)
     assert partial[("node", "Patent")] == 20  # two committed batches of 10
-    assert partial[("node", "LoadBatch")] == 2
+    assert partial[("node", "LoadBatch")] == 3  # and the applicants' batch before them
     resumed = writer.write(empty_db, prepared, key="k-resume", batch_size=10)
-    assert (resumed.batches, resumed.skipped) == (4, 2)
+    assert (resumed.batches, resumed.skipped) == (5, 3)
     after_resume = _counts(empty_db)
 
     fixture_db.run("fixture/delete_all", write=True)
@@ -188,7 +189,7 @@ def test_server_lost_mid_load_then_rerun_completes(
         with Database(local.settings(), queries=TEST_QUERIES) as other:
             assert dump_graph(other)["patents"] == expected["patents"][:20]  # two committed batches
             rerun = writer.write(other, prepared, key="k-lost", batch_size=10)
-            assert (rerun.batches, rerun.skipped) == (4, 2)
+            assert (rerun.batches, rerun.skipped) == (5, 3)
             assert dump_graph(other) == expected
     finally:
         local.stop()
