@@ -95,7 +95,7 @@ def _parse_keywords(text: str) -> tuple[str, ...]:
 def on_topic(frame: pd.DataFrame, keywords: Sequence[str]) -> pd.Series:
     """True where the title or abstract contains a keyword (case-insensitive)."""
     pattern = "|".join(re.escape(k) for k in keywords)
-    hit = pd.Series(False, index=frame.index)
+    hit = pd.Series(data=False, index=frame.index)
     for column in ("title", "abstract"):  # one column at a time: no concatenated copy
         hit |= frame[column].str.contains(pattern, case=False, regex=True).fillna(value=False)
     return hit.astype(bool)
