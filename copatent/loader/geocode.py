@@ -103,8 +103,8 @@ def _consolidate(found: pd.DataFrame) -> pd.DataFrame:
 
 def _from_columns(province_text: pd.Series, city_text: pd.Series) -> pd.DataFrame:
     """Resolve the export's province/city name columns against the region tables."""
-    city_key = city_text.map(_alias).map(_strip_brackets)
-    province_key = province_text.map(_strip_brackets)
+    city_key = city_text.astype(object).map(_alias).map(_strip_brackets)
+    province_key = province_text.astype(object).map(_strip_brackets)
     city_code = city_key.map(_city_by_name())
     province_code = province_key.map(_province_by_name())
     # a municipality named in either column is its own city
@@ -118,7 +118,7 @@ def _from_columns(province_text: pd.Series, city_text: pd.Series) -> pd.DataFram
 
 def _parse_places(texts: pd.Series) -> pd.DataFrame:
     """Parse addresses (or names) with cpca-new; unique texts only, aliases applied first."""
-    keys = texts.fillna("").map(_replace_aliases)
+    keys = texts.astype(object).fillna("").map(_replace_aliases)  # object: arrow has no null map
     unique = [t for t in pd.unique(keys) if t]
     codes = dict(zip(unique, _cpca_adcodes(unique), strict=True))
     adcode = keys.map(codes)

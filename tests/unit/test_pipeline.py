@@ -18,7 +18,9 @@ BT = "内蒙古自治区包头市昆都仑区钢铁大街2号"
 
 
 def raw(rows: list[dict[str, str]]) -> pd.DataFrame:
-    frame = pd.DataFrame([{c: r.get(c, "") for c in COLUMNS} for r in rows])
+    """Rows as read_exports returns them: Arrow-backed strings, missing values as NA."""
+    frame = pd.DataFrame([{c: r.get(c) or None for c in COLUMNS} for r in rows])
+    frame = frame.astype(pd.StringDtype("pyarrow"))
     frame["source_file"] = "export.csv"
     frame["source_row"] = range(2, len(frame) + 2)
     return frame
@@ -125,3 +127,13 @@ def test_unresolved_applicants_are_listed_not_dropped() -> None:
 def test_dates(text: str, expected: str | None) -> None:
     parsed = pipeline.parse_dates(pd.Series([text]))[0]
     assert (None if pd.isna(parsed) else parsed.strftime("%Y-%m-%d")) == expected
+
+
+def test_exports_without_any_region_column() -> None:
+    """PatSnap-style rows: applicants only; places come from the names, or not at all."""
+    rows = [{"pub_no": "Z1", "app_date": "2021-01-01", "title": "隧道",
+             "applicants": "西南交通大学 | 中铁二院工程集团有限责任公司"}]  # fmt: skip
+    prepared = pipeline.prepare(raw(rows), keywords=None)
+    places = prepared.applicants.set_index("name")
+    assert places.loc["西南交通大学", "method"] is None  # no place name in it
+    assert len(prepared.applied) == 2
