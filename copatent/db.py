@@ -324,4 +324,4 @@ def change_initial_password(uri: str, new_password: str) -> None:
     """Replace the built-in user's initial password ``neo4j`` (marked for change) over Bolt."""
     settings = Neo4jSettings(uri=uri, user=DEFAULT_USER, password="neo4j", database="system")  # noqa: S106 - Neo4j's built-in initial password
     with Database(settings) as db:
-        db.run("db/change_initial_password", {"old": "neo4j", "new": new_password}, write=True)
+        db.run("db/change_password", {"old": "neo4j", "new": new_password}, write=True)

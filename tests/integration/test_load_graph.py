@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import secrets
+
 import pandas as pd
 import pytest
 
 from copatent import server
 from copatent._errors import InputError, QueryError
-from copatent.db import Database, ServerNotReadyError
+from copatent.db import AuthenticationError, Database, ServerNotReadyError
 from copatent.loader import bulk, pipeline, writer
 from tests.integration.conftest import TEST_QUERIES, dump_graph
 
@@ -189,6 +193,57 @@ def test_server_lost_mid_load_then_rerun_completes(
         with Database(local.settings(), queries=TEST_QUERIES) as other:
             assert dump_graph(other)["patents"] == expected["patents"][:20]  # two committed batches
             rerun = writer.write(other, prepared, key="k-lost", batch_size=10)
+            assert (rerun.batches, rerun.skipped) == (5, 3)
+            assert dump_graph(other) == expected
+    finally:
+        local.stop()
+
+
+def test_password_changed_mid_load_then_rerun_completes(
+    installation: server.Installation,
+    tmp_path_factory: pytest.TempPathFactory,
+    fixture_db: Database,
+    empty_db: Database,
+) -> None:
+    """The password changes after two batches: a one-line error; the rerun with it completes."""
+    prepared = pipeline.prepare(_patents(40), keywords=None)
+    writer.write(empty_db, prepared, key="k-reference", batch_size=10)
+    expected = dump_graph(fixture_db)
+
+    local = server.LocalServer(
+        installation,
+        tmp_path_factory.mktemp("password-instance"),
+        memory=server.Memory("256m", "1g", "128m"),
+    )
+    local.start(bolt_port=server.free_port(), http_port=server.free_port())
+    old = local.settings()
+    new = dataclasses.replace(old, password="changed-" + secrets.token_urlsafe(12))
+    try:
+        calls: list[int] = []
+
+        def change_after_two(_n: int) -> None:
+            calls.append(1)
+            if len(calls) == 2:
+                system = dataclasses.replace(old, database="system")
+                with Database(system, queries=TEST_QUERIES) as admin:
+                    admin.run(
+                        "db/change_password", {"old": old.password, "new": new.password}, write=True
+                    )
+                    ids = admin.run("fixture/list_connections")["connectionId"].tolist()
+                    with contextlib.suppress(ServerNotReadyError):  # its own connection goes too
+                        admin.run("fixture/kill_connections", {"ids": ids}, write=True)
+
+        with (
+            Database(old, retry_seconds=2.0) as db,
+            pytest.raises(
+                AuthenticationError, match="refused the credentials of user 'neo4j'"
+            ) as err,
+        ):
+            writer.write(db, prepared, key="k-password", batch_size=10, on_batch=change_after_two)
+        assert old.password not in str(err.value)
+        assert new.password not in str(err.value)
+        with Database(new, queries=TEST_QUERIES) as other:
+            rerun = writer.write(other, prepared, key="k-password", batch_size=10)
             assert (rerun.batches, rerun.skipped) == (5, 3)
             assert dump_graph(other) == expected
     finally:
