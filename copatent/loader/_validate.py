@@ -11,7 +11,10 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Final
 
-import pandas as pd
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa  # type: ignore[import-untyped]  # no stubs in the dev group yet
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 MAX_CELL_CHARS: Final = 32_767
 """Excel's limit on the characters in one cell; a longer cell is not a real export."""
@@ -28,6 +31,7 @@ prefixes, narrowed so that plain values such as ``-`` or ``+86`` are not flagged
 """
 
 _FORMULA: Final = re.compile(FORMULA_PATTERN)
+_ARROW_FORMULA: Final = f"^({FORMULA_PATTERN})"  # RE2 (Arrow) spelling of a match at the start
 
 
 def preview(text: str, width: int = 40) -> str:
@@ -62,20 +66,24 @@ def is_formula(text: str) -> bool:
 
 
 def cell_problems(
-    frame: pd.DataFrame,
-    rows: pd.Series,
+    columns: Mapping[str, pa.Array],
+    rows: npt.NDArray[np.int64],
     labels: Mapping[str, str],
     *,
     inert: Collection[str],
 ) -> list[str]:
     """Over-long cells anywhere, and formula text outside the ``inert`` (free-text) columns.
 
+    One column at a time, with Arrow kernels: the only temporaries are a number and a flag per
+    cell of one column.
+
     Parameters
     ----------
-    frame
-        Cleaned cells (string dtype), one column per canonical name.
+    columns
+        Cleaned cells (Arrow text, null where missing), one array per canonical name, all of the
+        same length.
     rows
-        The spreadsheet row number of each row of ``frame`` (same index).
+        The spreadsheet row number of each position of the arrays.
     labels
         Canonical name -> the header the file uses for it, for the messages.
     inert
@@ -85,38 +93,50 @@ def cell_problems(
     -------
     list of str
         ``"row R, column C (header): what is wrong"``, in row order, then column order.
+
+    Examples
+    --------
+    >>> cells = {"pub_no": pa.array(["CN1A", "=1+1"]), "title": pa.array(["=1+1", None])}
+    >>> labels = {"pub_no": "公开（公告）号", "title": "标题"}
+    >>> cell_problems(cells, np.array([2, 3]), labels, inert={"title"})
+    ["row 3, column pub_no (公开（公告）号): spreadsheet formula '=1+1' where a value belongs"]
     """
     found: list[tuple[int, int, str]] = []
-    for order, (name, cells) in enumerate(frame.items()):
-        column = f"column {name} ({labels[str(name)]})"
-        lengths = cells.str.len()
-        long = lengths.index[lengths.gt(MAX_CELL_CHARS).fillna(value=False).astype(bool)]
-        found.extend(
-            (
-                int(rows[i]),
-                order,
-                (
-                    f"row {rows[i]}, {column}: cell has {int(lengths[i]):,} characters, "
-                    f"over Excel's limit of {MAX_CELL_CHARS:,}"
-                ),
-            )
-            for i in long
-        )
+    for order, (name, cells) in enumerate(columns.items()):
+        column = f"column {name} ({labels[name]})"
+        # a character takes at least one byte: only a cell of more bytes can have too many
+        for i in _positions(pc.greater(pc.binary_length(cells), MAX_CELL_CHARS)):
+            length = len(cells[i].as_py())
+            if length > MAX_CELL_CHARS:
+                found.append(
+                    (
+                        int(rows[i]),
+                        order,
+                        (
+                            f"row {rows[i]}, {column}: cell has {length:,} characters, "
+                            f"over Excel's limit of {MAX_CELL_CHARS:,}"
+                        ),
+                    )
+                )
         if name in inert:
             continue
-        formulas = cells.str.match(FORMULA_PATTERN, na=False).astype(bool)
         found.extend(
             (
                 int(rows[i]),
                 order,
                 (
-                    f"row {rows[i]}, {column}: spreadsheet formula {preview(str(cells[i]))} "
+                    f"row {rows[i]}, {column}: spreadsheet formula {preview(cells[i].as_py())} "
                     "where a value belongs"
                 ),
             )
-            for i in formulas.index[formulas]
+            for i in _positions(pc.match_substring_regex(cells, _ARROW_FORMULA))
         )
     return [message for *_, message in sorted(found)]
+
+
+def _positions(flags: pa.Array) -> list[int]:
+    """Positions where ``flags`` is true (null is false)."""
+    return [int(i) for i in pc.indices_nonzero(flags).to_numpy()]
 
 
 def one_line(problems: Sequence[tuple[str, Sequence[str]]], limit: int = MAX_LISTED) -> str:

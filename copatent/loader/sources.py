@@ -41,9 +41,11 @@ OLE2 compound file is .xls), so a workbook saved with the wrong suffix still rea
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import functools
+import io
 import itertools
 import operator
 import re
@@ -52,16 +54,21 @@ import tomllib
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final, Literal, cast
+from typing import BinaryIO, Final, Literal, cast
 from xml.etree.ElementTree import ParseError
 
+import numpy as np
+import numpy.typing as npt
 import openpyxl  # type: ignore[import-untyped]  # no stubs in the dev group yet
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 import xlrd  # type: ignore[import-untyped]
 from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
 
@@ -110,7 +117,12 @@ _OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _INVISIBLE: Final = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\x00"))
 _CHINESE_SUFFIX: Final = re.compile(r"\(中文\)$")
 _DIGITS: Final = re.compile(r"(\d+)")
-_STRING: Final = pd.StringDtype()
+_STRING: Final = pd.StringDtype("pyarrow")  # Arrow text: a fraction of the memory of Python str
+_TEXT: Final = pa.large_string()  # how _STRING stores text: columns of this type are not copied
+_CSV_BLOCK_BYTES: Final = 1 << 20  # pyarrow reads a few dozen blocks ahead, so blocks stay small
+_CSV_MAX_COLUMNS: Final = 1024  # columns read as text; a wider file goes to the pandas reader
+_CHUNK_BYTES: Final = 16 << 20  # cells are cleaned, checked and kept in chunks of about this size
+_SLICE_ROWS: Final = 1 << 16  # rows of a workbook's cells converted to Arrow at a time
 
 _XLS_VALUE_TYPES: Final = frozenset(
     {xlrd.XL_CELL_TEXT, xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE, xlrd.XL_CELL_BOOLEAN}
@@ -421,12 +433,10 @@ class _Raw:
 
 
 def _read_file(path: Path, column_map: ColumnMap) -> pd.DataFrame:
-    readers: dict[Kind, Callable[[Path, ColumnMap], _Raw]] = {
-        "csv": _read_csv,
-        "xlsx": _read_xlsx,
-        "xls": _read_xls,
-    }
-    raw = readers[_sniff(path)](path, column_map)
+    kind = _sniff(path)
+    if kind == "csv":
+        return _read_csv(path, column_map)  # cleans and checks as it reads
+    raw = _read_xlsx(path, column_map) if kind == "xlsx" else _read_xls(path, column_map)
     return _finish(path, raw)
 
 
@@ -502,9 +512,16 @@ def _missing_columns_problem(header: _Header, column_map: ColumnMap) -> str:
 
 
 # -- csv
+#
+# A CSV is read with pyarrow, block by block, and each block's cells are cleaned, checked and
+# kept as Arrow text while the file is read: the peak memory stays near the size of the result
+# (pandas' reader makes a Python str of every cell first, about three times as much). The pandas
+# reader still reads what pyarrow would read differently: a file with a row longer than its
+# first (for pandas' message), with a line break in a cell above the header (pyarrow skips
+# lines, not records), or that pyarrow cannot parse. Both decode with Python's codecs.
 
 
-def _read_csv(path: Path, column_map: ColumnMap) -> _Raw:
+def _read_csv(path: Path, column_map: ColumnMap) -> pd.DataFrame:
     for encoding in CSV_ENCODINGS:
         try:
             return _read_csv_as(path, column_map, encoding)
@@ -513,7 +530,7 @@ def _read_csv(path: Path, column_map: ColumnMap) -> _Raw:
     raise _FileProblemsError("cannot decode as UTF-8 or GB18030")
 
 
-def _read_csv_as(path: Path, column_map: ColumnMap, encoding: str) -> _Raw:
+def _read_csv_as(path: Path, column_map: ColumnMap, encoding: str) -> pd.DataFrame:
     try:
         with path.open(encoding=encoding, newline="") as handle:
             head = list(itertools.islice(csv.reader(handle), HEADER_SEARCH_ROWS))
@@ -524,6 +541,192 @@ def _read_csv_as(path: Path, column_map: ColumnMap, encoding: str) -> _Raw:
     header = _locate_header(head, column_map)
     if header.missing:
         raise _FileProblemsError(_missing_columns_problem(header, column_map))
+    above = head[: header.row + 1]
+    one_line_each = not any("\n" in cell or "\r" in cell for row in above for cell in row)
+    frame = _read_csv_arrow(path, header, encoding) if one_line_each else None
+    return frame if frame is not None else _finish(path, _read_csv_pandas(path, header, encoding))
+
+
+class _ShortRecords:
+    """pyarrow's invalid-row handler: keeps the records with fewer fields than the first."""
+
+    def __init__(self) -> None:
+        self.records: list[tuple[int, int, str]] = []  # (spreadsheet row, fields, text), in order
+
+    def __call__(self, row: pa_csv.InvalidRow) -> Literal["skip", "error"]:
+        if row.number is None or row.actual_columns > row.expected_columns:
+            return "error"  # more fields than the first record: the pandas reader reports it
+        self.records.append((row.number, row.actual_columns, row.text))
+        return "skip"
+
+
+def _read_csv_arrow(path: Path, header: _Header, encoding: str) -> pd.DataFrame | None:
+    """The file's output columns, read with pyarrow; ``None`` when pandas must read the file."""
+    short = _ShortRecords()
+    read_options = pa_csv.ReadOptions(
+        skip_rows=header.row + 1,
+        autogenerate_column_names=True,  # f0, f1, ...
+        use_threads=False,  # batches in order, and short records come with their row numbers
+        block_size=_CSV_BLOCK_BYTES,
+    )
+    parse_options = pa_csv.ParseOptions(
+        newlines_in_values=True,
+        ignore_empty_lines=False,  # an empty line is a blank row: later rows keep their numbers
+        invalid_row_handler=short,
+    )
+    convert_options = pa_csv.ConvertOptions(
+        column_types={f"f{i}": _TEXT for i in range(_CSV_MAX_COLUMNS)},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    beyond: list[int] = []  # rows with text in fields the header does not name
+    try:
+        with path.open("rb") as handle:
+            text = _Utf8Reader(handle, encoding)
+            reader = pa_csv.open_csv(text, read_options, parse_options, convert_options)
+            if any(field.type != _TEXT for field in reader.schema):
+                return None  # more fields than _CSV_MAX_COLUMNS
+            width = len(reader.schema)  # the first record's fields, as in the pandas reader
+            names = [name for name, position in header.positions.items() if position < width]
+            positions = [header.positions[name] for name in names]
+            positions += range(len(header.labels), width)
+            collector = _Collector(header, names)
+            row = header.row + 2  # the spreadsheet row of the batch's first record
+            for batch in itertools.chain(reader, [None]):  # None: short records at the end
+                fields = _with_short_records(batch, positions, short.records, row)
+                if fields is None:
+                    return None
+                rows = np.arange(row, row + len(fields[0]) if fields else row, dtype=np.int64)
+                row += len(rows)
+                for cells in fields[len(names) :]:
+                    beyond.extend(rows[_filled(cells)].tolist())
+                if len(rows) and not beyond:  # after the first such row, only they matter
+                    collector.add(dict(zip(names, fields, strict=False)), rows)
+    except pa.ArrowInvalid:
+        return None  # a record longer than the first, or text pyarrow cannot split into rows
+    except OSError as exc:
+        raise _FileProblemsError(f"cannot read: {_os_reason(exc)}") from exc
+    if text.had_nul and width > len(header.labels):
+        return None  # to pandas, a field beyond the header holding only NUL is not empty
+    if beyond:
+        named = len(header.labels)
+        raise _FileProblemsError(
+            *(f"row {n}: more fields than the {named} of the header" for n in sorted(set(beyond)))
+        )
+    return collector.frame(path)
+
+
+def _with_short_records(
+    batch: pa.RecordBatch | None,
+    positions: Sequence[int],
+    short: list[tuple[int, int, str]],
+    row: int,
+) -> list[pa.Array] | None:
+    """A batch's fields at ``positions``, with the short records from among its rows put back.
+
+    ``row`` is the spreadsheet row of the batch's first record. A short record belongs to the
+    batch when one of the batch's records comes after it (to the ``None`` batch: always); those
+    records are taken out of ``short``, their missing fields null. ``None`` when the numbers or
+    the fields do not add up, and the pandas reader must read the file.
+    """
+    count = 0 if batch is None else batch.num_rows
+    fields = (
+        [pa.array([], _TEXT)] * len(positions)
+        if batch is None
+        else [batch.column(p) for p in positions]
+    )
+    taken = 0
+    while taken < len(short) and (batch is None or short[taken][0] < row + count + taken):
+        taken += 1
+    if not taken:
+        return fields
+    places = np.array([number for number, _, _ in short[:taken]], dtype=np.int64) - row
+    total = count + taken
+    if places[0] < 0 or places[-1] >= total or bool(np.any(np.diff(places) <= 0)):
+        return None
+    records = [_csv_fields(text, expected) for _, expected, text in short[:taken]]
+    complete = [cells for cells in records if cells is not None]
+    if len(complete) < taken:
+        return None
+    del short[:taken]
+    order = np.empty(total, dtype=np.int64)  # positions in [batch's records, short records]
+    from_batch = np.ones(total, dtype=bool)
+    from_batch[places] = False
+    order[from_batch] = np.arange(count)
+    order[places] = np.arange(count, total)
+    merged = []
+    for present, position in zip(fields, positions, strict=True):
+        missing = pa.array([c[position] if position < len(c) else None for c in complete], _TEXT)
+        merged.append(pa.concat_arrays([present, missing]).take(order))
+    return merged
+
+
+def _csv_fields(text: str, expected: int) -> list[str] | None:
+    """The fields of one record's text; ``None`` unless it is one record of ``expected``."""
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        return None
+    fields = records[0] if records else []
+    return fields if len(records) <= 1 and len(fields) == expected else None
+
+
+def _filled(cells: pa.Array) -> npt.NDArray[np.int64]:
+    """Positions of the cells that hold more than whitespace."""
+    lengths = pc.binary_length(pc.utf8_trim_whitespace(cells))
+    return np.asarray(pc.indices_nonzero(lengths).to_numpy(), dtype=np.int64)
+
+
+class _Utf8Reader(io.RawIOBase):
+    """A file decoded with a Python codec (as the pandas reader decodes it), read as UTF-8.
+
+    It keeps from pyarrow (25) two things its splitting of the text into blocks gets wrong:
+
+    - NUL bytes, which make it lose or merge rows; they are removed here (cleaning removes them
+      from every cell anyway), and :attr:`had_nul` says whether there were any;
+    - a block that ends with a carriage return: pyarrow drops the line feed that starts the
+      next block, even inside a quoted cell. A read ends with one only at the end of the file.
+    """
+
+    def __init__(self, raw: BinaryIO, encoding: str) -> None:
+        super().__init__()
+        self._raw = raw
+        self._decoder = codecs.getincrementaldecoder(encoding)()
+        self._ended = False
+        self._ahead = b""  # text read after a carriage return, to see whether the file ended
+        self.had_nul = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        size = size if size is not None and size > 0 else _CSV_BLOCK_BYTES
+        text, self._ahead = self._ahead or self._text(size), b""
+        while text.endswith(b"\r"):
+            ahead = self._text(size)
+            if not ahead:
+                break  # the end of the file
+            if len(text) > 1:
+                text, self._ahead = text[:-1], b"\r" + ahead
+                break
+            text += ahead
+        return text
+
+    def _text(self, size: int) -> bytes:
+        """The next text, never empty before the end of the file."""
+        while not self._ended:
+            data = self._raw.read(size)
+            self._ended = not data
+            text = self._decoder.decode(data, final=self._ended).encode("utf-8")
+            if b"\x00" in text:
+                text = text.replace(b"\x00", b"")
+                self.had_nul = True
+            if text:
+                return text
+        return b""
+
+
+def _read_csv_pandas(path: Path, header: _Header, encoding: str) -> _Raw:
     try:
         # every column is read: with ``usecols`` pandas silently drops the surplus fields of a
         # row that is too long (an unquoted comma), which would shift that row's values
@@ -532,7 +735,7 @@ def _read_csv_as(path: Path, column_map: ColumnMap, encoding: str) -> _Raw:
             encoding=encoding,
             header=None,
             skiprows=header.row + 1,
-            dtype=str,
+            dtype=_STRING,
             na_filter=False,
             skip_blank_lines=False,
             engine="c",
@@ -733,29 +936,112 @@ def _xls_text(value: object, kind: int, datemode: int) -> str | None:
 
 def _finish(path: Path, raw: _Raw) -> pd.DataFrame:
     """Clean, check and shape one file's cells into the output columns."""
-    cells = raw.cells.astype(_STRING)
-    for name in cells.columns:
-        cleaned = cells[name].str.replace("\x00", "", regex=False).str.strip()
-        cells[name] = cleaned.mask(cleaned.eq("").fillna(value=False))
-    rows = pd.Series(range(raw.first_row, raw.first_row + len(cells)), index=cells.index)
-    keep = cells.notna().any(axis=1)
-    cells, rows = cells[keep], rows[keep]
-    if cells.empty:
-        raise _FileProblemsError(f"no data rows below the header on row {raw.header.row + 1}")
-    labels = {name: raw.header.labels[position] for name, position in raw.header.positions.items()}
-    problems = _validate.cell_problems(cells, rows, labels, inert=FREE_TEXT_COLUMNS)
-    if problems:
-        raise _FileProblemsError(*problems)
-    out = pd.DataFrame(index=pd.RangeIndex(len(cells)))
-    for name in CANONICAL_COLUMNS:
-        out[name] = (
-            pd.Series(cells[name].array, index=out.index, dtype=_STRING)
-            if name in cells.columns
-            else pd.Series(pd.NA, index=out.index, dtype=_STRING)
+    names = [str(name) for name in raw.cells.columns]
+    collector = _Collector(raw.header, names)
+    for start in range(0, len(raw.cells), _SLICE_ROWS):
+        part = raw.cells.iloc[start : start + _SLICE_ROWS]
+        first = raw.first_row + start
+        collector.add(
+            {name: _arrow_text(part[name]) for name in names},
+            np.arange(first, first + len(part), dtype=np.int64),
         )
-    out["source_file"] = pd.Series([str(path)] * len(cells), dtype=_STRING)
-    out["source_row"] = rows.to_numpy(dtype="int64")
-    return out
+    return collector.frame(path)
+
+
+def _arrow_text(cells: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A column of str and missing values as Arrow text (``None``, ``NaN``, ``NA`` are null)."""
+    return pa.array(cells, type=_TEXT, from_pandas=True)
+
+
+class _Collector:
+    """One file's cells, cleaned, checked and kept as Arrow text while they are read.
+
+    Cells arrive in batches of rows (:meth:`add`) and are processed in chunks of about
+    ``_CHUNK_BYTES``: NUL characters removed, surrounding whitespace stripped, an empty cell made
+    missing, blank rows dropped, over-long cells and formula text collected as problems. Only the
+    cleaned chunks are kept, so the peak memory is the result plus one chunk.
+    """
+
+    def __init__(self, header: _Header, names: Sequence[str]) -> None:
+        self._header = header
+        self._labels = {name: header.labels[header.positions[name]] for name in names}
+        self._pending: dict[str, list[pa.Array]] = {name: [] for name in names}
+        self._pending_rows: list[npt.NDArray[np.int64]] = []
+        self._pending_bytes = 0
+        self._chunks: dict[str, list[pa.Array]] = {name: [] for name in names}
+        self._rows: list[npt.NDArray[np.int64]] = []
+        self._problems: list[str] = []
+
+    def add(
+        self, columns: Mapping[str, pa.Array | pa.ChunkedArray], rows: npt.NDArray[np.int64]
+    ) -> None:
+        """Raw cells of consecutive rows (text or null), one array per name, and their rows."""
+        for name, pending in self._pending.items():
+            cells = columns[name]
+            pending.extend(cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells])
+            self._pending_bytes += cells.nbytes
+        self._pending_rows.append(rows)
+        if self._pending_bytes >= _CHUNK_BYTES:
+            self._flush()
+
+    def frame(self, path: Path) -> pd.DataFrame:
+        """The output columns for the file; raises the file's problems, if any."""
+        self._flush()
+        rows = np.concatenate(self._rows) if self._rows else np.empty(0, dtype=np.int64)
+        if not len(rows):
+            raise _FileProblemsError(f"no data rows below the header on row {self._header.row + 1}")
+        if self._problems:
+            raise _FileProblemsError(*self._problems)
+        columns: dict[str, pd.api.extensions.ExtensionArray] = {}
+        for name in CANONICAL_COLUMNS:
+            chunks = self._chunks.pop(name, None) or [pa.nulls(len(rows), _TEXT)]
+            columns[name] = pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=_TEXT))
+        source = pa.repeat(pa.scalar(str(path), _TEXT), len(rows))
+        columns["source_file"] = pd.arrays.ArrowStringArray(pa.chunked_array([source]))
+        frame = pd.DataFrame(columns, copy=False)
+        frame["source_row"] = rows
+        return frame
+
+    def _flush(self) -> None:
+        if not self._pending_rows:
+            return
+        rows = np.concatenate(self._pending_rows)
+        self._pending_rows, self._pending_bytes = [], 0
+        cleaned: dict[str, pa.Array] = {}
+        for name, pending in self._pending.items():
+            cleaned[name] = _clean(pa.chunked_array(pending, type=_TEXT))
+            pending.clear()  # the raw text can go now
+        if cleaned:
+            keep = functools.reduce(pc.or_, [pc.is_valid(cells) for cells in cleaned.values()])
+        else:
+            keep = pa.repeat(pa.scalar(value=False), len(rows))
+        if not pc.all(keep).as_py():
+            cleaned = {name: cells.filter(keep) for name, cells in cleaned.items()}
+            rows = rows[np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)]
+        self._problems += _validate.cell_problems(
+            cleaned, rows, self._labels, inert=FREE_TEXT_COLUMNS
+        )
+        for name, cells in cleaned.items():
+            self._chunks[name].append(cells)
+        self._rows.append(rows)
+        # hand the freed raw text back to the system now: the allocator would otherwise keep
+        # much of it (chunks of other sizes do not reuse it), and the peak would grow with it
+        pa.default_memory_pool().release_unused()
+
+
+def _clean(cells: pa.ChunkedArray) -> pa.Array:
+    """Cells without NUL characters and surrounding whitespace, as one array; empty is null."""
+    if any(_has_nul(chunk) for chunk in cells.chunks):
+        cells = pc.replace_substring(cells, "\x00", "")
+    cells = pc.utf8_trim_whitespace(cells).combine_chunks()
+    empty = pc.equal(pc.binary_length(cells), 0)
+    return pc.if_else(empty, pa.scalar(None, _TEXT), cells) if pc.any(empty).as_py() else cells
+
+
+def _has_nul(cells: pa.Array) -> bool:
+    """Whether the text buffer behind ``cells`` holds a NUL byte (a scan of bytes, no copy)."""
+    text = cells.buffers()[2]  # validity, offsets, text; a slice's buffer may hold more text
+    return text is not None and not np.frombuffer(text, dtype=np.uint8).all()
 
 
 def _os_reason(exc: OSError) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from copatent._errors import InputError
+from copatent.loader import sources
 from copatent.loader.sources import (
     CANONICAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -118,6 +119,56 @@ def test_rows_count_records_not_lines(tmp_path: Path) -> None:
     frame = read_exports([write_csv(tmp_path / "data.csv", rows)])
     assert frame["title"].tolist() == ["第一行\n第二行", "稀土抛光粉"]
     assert frame["source_row"].tolist() == [2, 3]
+
+
+@pytest.mark.parametrize("block", [251, 256, 263])
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"], ids=["crlf", "lf", "cr"])
+def test_rows_and_cells_do_not_depend_on_where_reading_blocks_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, newline: str, block: int
+) -> None:
+    # a CSV is read in blocks; make them small, so that block ends fall inside cells with line
+    # breaks (CR LF too), next to NUL bytes, blank lines and short rows, and check every row
+    monkeypatch.setattr(sources, "_CSV_BLOCK_BYTES", block)
+    monkeypatch.setattr(sources, "_CHUNK_BYTES", 1024)
+
+    def pandas_reader(*args: object) -> None:
+        raise AssertionError("read with pyarrow, not handed to pandas")
+
+    monkeypatch.setattr(sources, "_read_csv_pandas", pandas_reader)
+    header = ["公开（公告）号", "申请人", "申请日", "标题", "摘要"]
+    rows: list[list[str]] = [["CN0A", "甲;乙", "2016", "t", "a"]]
+    for i in range(1, 200):
+        match i % 5:
+            case 0:
+                rows.append([])  # a blank line
+            case 1:
+                rows.append([f"CN{i}A", f"甲{i};乙"])  # a short row
+            case 2:
+                rows.append([f"CN{i}A", "甲;乙", "2016", f"第一行\r\n第二行{i}", "\r\n" * (i % 3)])
+            case 3:
+                rows.append([f"CN{i}A\x00", "甲;乙", "\x002016", f"标题{i}", f"摘要\n{i}\r"])
+            case _:
+                rows.append([f" CN{i}A ", "甲;乙", "2016", "", f"{'长' * (i % 30)}\r\n"])
+    path = tmp_path / "data.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator=newline).writerows([header, *rows])
+
+    frame = read_exports([path])
+    kept = [(number, row) for number, row in enumerate(rows, start=2) if row]
+    assert frame["source_row"].tolist() == [number for number, _ in kept]
+    for position, name in enumerate(["pub_no", "applicants", "app_date", "title", "abstract"]):
+        cells = [
+            row[position].replace("\x00", "").strip() if position < len(row) else ""
+            for _, row in kept
+        ]
+        assert frame[name].tolist() == [cell or pd.NA for cell in cells], name
+
+
+def test_line_break_in_a_title_line_above_the_header(tmp_path: Path) -> None:
+    rows = [["检索式：\nTIABC=(稀土)"], HEADER, *ROWS]
+    frame = read_exports([write_csv(tmp_path / "data.csv", rows)])
+    assert frame["source_row"].tolist() == [3, 4]
+    assert frame["pub_no"].tolist() == ["CN1A", "CN2B"]
 
 
 def test_short_rows_are_padded(tmp_path: Path) -> None:
