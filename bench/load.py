@@ -5,8 +5,9 @@
 
 For each size: generate an incoPat CSV with the sample generator, then, each path in its own
 process on its own empty server instance, read + prepare + write it, and report patents/s of the
-write, the whole time, and the loader process's peak RSS. The naive baseline writes only its first
-``--naive-patents`` patents (it would take hours at 1M) and its rate is compared with the others.
+write, the whole time, and the loader process's peak RSS (the server's memory is not counted).
+The naive baseline writes only its first ``--naive-patents`` patents (it would take hours at 1M)
+and its rate is compared with the others.
 Results are printed as a Markdown table to paste into bench/RESULTS.md.
 """
 
@@ -16,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -24,7 +26,7 @@ from pathlib import Path
 
 from copatent import server
 from copatent.db import Database
-from copatent.loader import bulk, pipeline, sample, sources, writer
+from copatent.loader import bulk, pipeline, sample, writer
 
 BENCH_QUERIES = ("bench.cypher",)
 
@@ -37,8 +39,7 @@ def run_one(path: str, csv_file: Path, naive_patents: int, instance: Path) -> di
     local.start(bolt_port=server.free_port(), http_port=server.free_port())
     try:
         t0 = time.perf_counter()
-        raw = sources.read_exports([csv_file])
-        prepared = pipeline.prepare(raw, keywords=pipeline.default_keywords())
+        prepared = pipeline.prepare_files([csv_file], keywords=pipeline.default_keywords())
         t1 = time.perf_counter()
         patents = len(prepared.patents)
         key = writer.load_key([csv_file], {"bench": path})
@@ -77,25 +78,22 @@ def run_one(path: str, csv_file: Path, naive_patents: int, instance: Path) -> di
             "write_s": round(t2 - t1, 2),
             "patents_per_s": round(patents / (t2 - t1), 1),
             "nodes": nodes,
+            # this process only: RUSAGE_SELF leaves out the Neo4j server it started
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         }
     finally:
         local.stop()
 
 
 def measure(path: str, csv_file: Path, naive_patents: int, workdir: Path) -> dict[str, object]:
-    """Run one path in a child process and add its peak RSS."""
+    """Run one path in a child process (a fresh interpreter, so peak RSS is its own)."""
     instance = Path(tempfile.mkdtemp(prefix=f"{path}-", dir=workdir))
     cmd = [sys.executable, "-m", "bench.load", "--one", path, "--csv", str(csv_file),
            "--naive-patents", str(naive_patents), "--instance", str(instance)]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)  # reaps the child with its own resource usage
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
     if proc.returncode:
         raise SystemExit(f"{path} failed with exit code {proc.returncode}")
-    result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
-    result["peak_rss_mb"] = round(usage.ru_maxrss / 1024)
+    result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
     return result
 
 

@@ -87,11 +87,12 @@ def load(
     """Read, clean, geocode and filter patent exports, then write them into Neo4j."""
     column_map = _column_map(columns)
     files = sources.expand_paths(paths)
-    raw = sources.read_exports(files, columns=column_map)
     chosen = pipeline.read_keywords(keywords) if keywords else None
     if chosen is None and topic is Topic.rare_earth:
         chosen = pipeline.default_keywords()
-    prepared = pipeline.prepare(raw, keywords=chosen, drop_policy=drop_policy.value)
+    prepared = pipeline.prepare_files(
+        files, columns=column_map, keywords=chosen, drop_policy=drop_policy.value
+    )
     options = {
         "columns": column_map.name if column_map else "incopat",
         "keywords": list(chosen) if chosen is not None else None,

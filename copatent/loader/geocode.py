@@ -46,20 +46,33 @@ def geocode(observations: pd.DataFrame) -> pd.DataFrame:
         unknown), ``method`` (columns / address / name / None) and ``reason`` (why it is
         unresolved, else None).
     """
-    obs = observations.loc[:, list(OBSERVATION_COLUMNS)].fillna("")
+    # distinct observations with their counts, in order of first appearance: an applicant that
+    # recurs in thousands of patents is looked at once per distinct address
+    obs = (
+        observations.loc[:, list(OBSERVATION_COLUMNS)]
+        .fillna("")
+        .groupby(list(OBSERVATION_COLUMNS), sort=False, dropna=False)
+        .size()
+        .reset_index(name="weight")
+    )
     names = pd.unique(obs["name"])
+    weight = obs["weight"].to_numpy()
     candidates = []
     from_columns = _from_columns(obs["province_text"], obs["city_text"])
-    candidates.append(from_columns.assign(name=obs["name"].to_numpy(), method="columns"))
+    candidates.append(
+        from_columns.assign(name=obs["name"].to_numpy(), method="columns", weight=weight)
+    )
     from_address = _parse_places(obs["address"])
-    candidates.append(from_address.assign(name=obs["name"].to_numpy(), method="address"))
+    candidates.append(
+        from_address.assign(name=obs["name"].to_numpy(), method="address", weight=weight)
+    )
     found = pd.concat(candidates, ignore_index=True)
     found = found[found["province_adcode"].notna()]
     placed = _consolidate(found)
     missing = [n for n in names if n not in placed.index]
     if missing:
         by_name = _parse_places(pd.Series(missing, dtype=object)).assign(
-            name=missing, method="name"
+            name=missing, method="name", weight=1
         )
         placed = pd.concat([placed, _consolidate(by_name[by_name["province_adcode"].notna()])])
     result = pd.DataFrame({"name": names}).merge(
@@ -89,7 +102,7 @@ def _consolidate(found: pd.DataFrame) -> pd.DataFrame:
     found = found[found["rank"] == best_rank]
     # cities first (any city beats a bare province), then frequency, then first appearance
     counts = found.groupby(["name", "city_adcode", "province_adcode"], dropna=False).agg(
-        n=("order", "size"),
+        n=("weight", "sum"),
         first=("order", "min"),
         has_city=("has_city", "first"),
         method=("method", "first"),

@@ -26,7 +26,7 @@ import pandas as pd
 
 from copatent._errors import InputError
 from copatent.loader import applicants as appl
-from copatent.loader import geocode, regions
+from copatent.loader import geocode, regions, sources
 
 DropPolicy = Literal["patent", "applicant"]
 
@@ -143,6 +143,37 @@ def prepare(
     separator
         Regex separating applicants (and aligned per-applicant cells).
     """
+    funnel, quarantine, frame = _select(raw, keywords)
+    return _prepare_selected(
+        frame, funnel, quarantine, drop_policy=drop_policy, separator=separator, keywords=keywords
+    )
+
+
+def prepare_files(
+    files: Sequence[Path],
+    *,
+    columns: sources.ColumnMap | None = None,
+    keywords: Sequence[str] | None = None,
+    drop_policy: DropPolicy = "patent",
+) -> Prepared:
+    """Read export files and :func:`prepare` them, holding the raw cells only while selecting.
+
+    The raw table (every column of every row) is dropped as soon as the rows and columns the
+    graph needs are selected, which roughly halves the peak memory of a large load.
+    """
+    raw = sources.read_exports(files, columns=columns)
+    funnel, quarantine, frame = _select(raw, keywords)
+    del raw
+    separator = (columns.applicant_separator if columns else None) or appl.DEFAULT_SEPARATOR
+    return _prepare_selected(
+        frame, funnel, quarantine, drop_policy=drop_policy, separator=separator, keywords=keywords
+    )
+
+
+def _select(
+    raw: pd.DataFrame, keywords: Sequence[str] | None
+) -> tuple[list[Step], pd.DataFrame, pd.DataFrame]:
+    """Dates, duplicates and topic as masks on the raw rows; one selection of what is needed."""
     funnel: list[Step] = [Step("rows read", len(raw))]
     # masks first, one selection at the end: the raw table is not copied step by step
 
@@ -175,6 +206,19 @@ def prepare(
     needed = ["pub_no", "app_no", "title", "kind", "applicants", *_ALIGNED]
     frame = raw.loc[keep.to_numpy(), needed].assign(parsed_date=parsed[keep])
 
+    return funnel, quarantine, frame
+
+
+def _prepare_selected(
+    frame: pd.DataFrame,
+    funnel: list[Step],
+    quarantine: pd.DataFrame,
+    *,
+    drop_policy: DropPolicy,
+    separator: str,
+    keywords: Sequence[str] | None,
+) -> Prepared:
+    """Applicants, the person/foreign/single filters, places, and the clean tables."""
     rows = _explode_applicants(frame, separator)
     unit = "patents" if drop_policy == "patent" else "applicants"
     for kind, label in (("person", "natural-person"), ("foreign", "foreign")):

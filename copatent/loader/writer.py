@@ -99,16 +99,9 @@ def write(
         )
 
     patents = prepared.patents.sort_values("pub_no", ignore_index=True)
-    # each patent carries its applicants in order: [{name, position}, ...]
-    applied = prepared.applied.sort_values(["pub_no", "position"])
-    nested: dict[str, list[dict[str, object]]] = {}
-    for pub_no, name, position in zip(
-        applied["pub_no"].tolist(),
-        applied["name"].tolist(),
-        applied["position"].tolist(),
-        strict=True,
-    ):
-        nested.setdefault(pub_no, []).append({"name": name, "position": position})
+    batch_of = pd.Series(patents.index // batch_size, index=patents["pub_no"])
+    applied = prepared.applied[["pub_no", "name", "position"]]
+    rows_of_batch = applied.groupby(applied["pub_no"].map(batch_of)).indices
     for number, start in enumerate(range(0, len(patents), batch_size)):
         chunk = patents.iloc[start : start + batch_size]
         batch = f"patents/{number}"
@@ -117,6 +110,7 @@ def write(
             skipped += 1
         else:
             rows = _records(chunk)
+            nested = _applicants_by_patent(applied.iloc[rows_of_batch[number]])
             for row in rows:
                 row["applicants"] = nested[str(row["pub_no"])]
             db.run(
@@ -138,6 +132,20 @@ def write(
     )
     seconds = time.monotonic() - started
     return WriteResult(key, batches, skipped, len(patents), seconds, already_loaded=False)
+
+
+def _applicants_by_patent(applied: pd.DataFrame) -> dict[str, list[dict[str, object]]]:
+    """``{pub_no: [{name, position}, ...]}`` in position order, for one batch."""
+    applied = applied.sort_values(["pub_no", "position"])
+    nested: dict[str, list[dict[str, object]]] = {}
+    for pub_no, name, position in zip(
+        applied["pub_no"].tolist(),
+        applied["name"].tolist(),
+        applied["position"].tolist(),
+        strict=True,
+    ):
+        nested.setdefault(pub_no, []).append({"name": name, "position": position})
+    return nested
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
