@@ -58,9 +58,11 @@ def run_one(path: str, csv_file: Path, naive_patents: int, instance: Path) -> di
                      "cities": writer._records(prepared.cities)},
                     write=True,
                 )  # fmt: skip
-                applied = prepared.applied.merge(prepared.applicants, on="name")
+                first = prepared.patents.iloc[:patents]
+                applied = prepared.applied[prepared.applied["pub_no"].isin(first["pub_no"])]
+                applied = applied.merge(prepared.applicants, on="name")
                 by_patent = dict(tuple(applied.groupby("pub_no")))
-                for patent in writer._records(prepared.patents.iloc[:patents]):
+                for patent in writer._records(first):
                     rows = writer._records(by_patent[str(patent["pub_no"])])
                     db.run(
                         "bench/naive_merge_patent",
