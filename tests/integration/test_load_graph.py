@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import secrets
+from collections.abc import Callable, Iterator
 
 import pandas as pd
 import pytest
@@ -14,19 +15,7 @@ from copatent._errors import InputError, QueryError
 from copatent.db import AuthenticationError, Database, ServerNotReadyError
 from copatent.loader import bulk, pipeline, writer
 from tests.integration.conftest import TEST_QUERIES, dump_graph
-
-COLUMNS = (
-    "pub_no", "app_no", "app_date", "title", "abstract", "applicants", "applicant_addresses",
-    "applicant_countries", "applicant_provinces", "applicant_cities", "applicant_counties",
-    "applicant_types", "ipc_main", "kind",
-)  # fmt: skip
-
-
-def _raw(rows: list[dict[str, str]]) -> pd.DataFrame:
-    frame = pd.DataFrame([{c: r.get(c, "") for c in COLUMNS} for r in rows])
-    frame["source_file"] = "t.csv"
-    frame["source_row"] = range(2, len(frame) + 2)
-    return frame
+from tests.rows import raw_rows
 
 
 def _patents(n: int) -> pd.DataFrame:
@@ -50,12 +39,51 @@ def _patents(n: int) -> pd.DataFrame:
                 "applicant_countries": "CN;CN",
             }
         )
-    return _raw(rows)
+    return raw_rows(rows)
 
 
 def _counts(db: Database) -> dict[tuple[str, str], int]:
     frame = db.run("graph/count_by_label")
     return {(k, n): int(c) for k, n, c in frame[["kind", "name", "count"]].itertuples(index=False)}
+
+
+def _after(calls: int, action: Callable[[], object]) -> Callable[[int], None]:
+    """An on_batch callback that runs ``action`` once, after ``calls`` patent batches."""
+    seen: list[int] = []
+
+    def on_batch(_n: int) -> None:
+        seen.append(1)
+        if len(seen) == calls:
+            action()
+
+    return on_batch
+
+
+@pytest.fixture
+def spare_server(
+    installation: server.Installation, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[server.LocalServer]:
+    """A second, small server of its own, for tests that stop it or change its password."""
+    local = server.LocalServer(
+        installation,
+        tmp_path_factory.mktemp("spare-instance"),
+        memory=server.Memory("256m", "1g", "128m"),
+    )
+    local.start(bolt_port=server.free_port(), http_port=server.free_port())
+    try:
+        yield local
+    finally:
+        local.stop()
+
+
+@pytest.fixture
+def reference_40(
+    fixture_db: Database, db: Database
+) -> tuple[pipeline.Prepared, dict[str, list[str]]]:
+    """40 patents prepared, and the graph one clean load of them gives (on the session server)."""
+    prepared = pipeline.prepare(_patents(40), keywords=None)
+    writer.write(db, prepared, key="k-reference", batch_size=10)
+    return prepared, dump_graph(fixture_db)
 
 
 @pytest.fixture
@@ -98,13 +126,11 @@ def test_a_killed_load_resumes_to_the_same_graph(empty_db: Database, fixture_db:
     class KilledError(Exception):
         pass
 
-    def die_after_two(_n: int, seen: list[int] = []) -> None:  # noqa: B006 - call counter
-        seen.append(1)
-        if len(seen) == 2:
-            raise KilledError
+    def die() -> None:
+        raise KilledError
 
     with pytest.raises(KilledError):
-        writer.write(empty_db, prepared, key="k-resume", batch_size=10, on_batch=die_after_two)
+        writer.write(empty_db, prepared, key="k-resume", batch_size=10, on_batch=_after(2, die))
     partial = _counts(empty_db)
     assert partial[("node", "Patent")] == 20  # two committed batches of 10
     assert partial[("node", "LoadBatch")] == 3  # and the applicants' batch before them
@@ -125,10 +151,7 @@ def test_constraints_hold(empty_db: Database, fixture_db: Database) -> None:
 
 
 def test_bulk_import_gives_the_unwind_graph(
-    installation: server.Installation,
-    tmp_path_factory: pytest.TempPathFactory,
-    fixture_db: Database,
-    empty_db: Database,
+    spare_server: server.LocalServer, fixture_db: Database, empty_db: Database
 ) -> None:
     raw = _patents(50)
     raw.loc[3, "title"] = 'a "quoted", multi-line\ntitle with 稀土'
@@ -138,113 +161,62 @@ def test_bulk_import_gives_the_unwind_graph(
     writer.write(empty_db, prepared, key="k-unwind", batch_size=16)
     expected = dump_graph(fixture_db)
 
-    local = server.LocalServer(
-        installation,
-        tmp_path_factory.mktemp("bulk-instance"),
-        memory=server.Memory("256m", "1g", "128m"),
-    )
-    local.start(bolt_port=server.free_port(), http_port=server.free_port())
-    try:
-        result = bulk.bulk_write(local, prepared, key="k-bulk")
-        assert result.patents == 50
-        assert local.is_running()
-        with Database(local.settings(), queries=TEST_QUERIES) as other:
-            assert dump_graph(other) == expected
-            with pytest.raises(InputError, match="--bulk needs an empty database"):
-                bulk.bulk_write(local, prepared, key="k-bulk-again")
-    finally:
-        local.stop()
+    result = bulk.bulk_write(spare_server, prepared, key="k-bulk")
+    assert result.patents == 50
+    assert spare_server.is_running()
+    with Database(spare_server.settings(), queries=TEST_QUERIES) as other:
+        assert dump_graph(other) == expected
+        with pytest.raises(InputError, match="--bulk needs an empty database"):
+            bulk.bulk_write(spare_server, prepared, key="k-bulk-again")
 
 
 def test_server_lost_mid_load_then_rerun_completes(
-    installation: server.Installation,
-    tmp_path_factory: pytest.TempPathFactory,
-    fixture_db: Database,
-    empty_db: Database,
+    spare_server: server.LocalServer,
+    reference_40: tuple[pipeline.Prepared, dict[str, list[str]]],
 ) -> None:
     """The server goes away after two batches: a one-line error; the rerun gives the clean graph."""
-    prepared = pipeline.prepare(_patents(40), keywords=None)
-    writer.write(empty_db, prepared, key="k-reference", batch_size=10)
-    expected = dump_graph(fixture_db)
-
-    local = server.LocalServer(
-        installation,
-        tmp_path_factory.mktemp("lost-instance"),
-        memory=server.Memory("256m", "1g", "128m"),
-    )
-    bolt, http = server.free_port(), server.free_port()
-    local.start(bolt_port=bolt, http_port=http)
-    try:
-        calls: list[int] = []
-
-        def stop_after_two(_n: int) -> None:
-            calls.append(1)
-            if len(calls) == 2:
-                local.stop()
-
-        with (
-            Database(local.settings(), retry_seconds=2.0) as db,
-            pytest.raises(
-                ServerNotReadyError, match=r"^cannot reach Neo4j at bolt://127\.0\.0\.1:"
-            ),
-        ):
-            writer.write(db, prepared, key="k-lost", batch_size=10, on_batch=stop_after_two)
-        local.start(bolt_port=bolt, http_port=http)
-        with Database(local.settings(), queries=TEST_QUERIES) as other:
-            assert dump_graph(other)["patents"] == expected["patents"][:20]  # two committed batches
-            rerun = writer.write(other, prepared, key="k-lost", batch_size=10)
-            assert (rerun.batches, rerun.skipped) == (5, 3)
-            assert dump_graph(other) == expected
-    finally:
-        local.stop()
+    prepared, expected = reference_40
+    bolt, http = spare_server.ports()
+    stop = _after(2, spare_server.stop)
+    with (
+        Database(spare_server.settings(), retry_seconds=2.0) as db,
+        pytest.raises(ServerNotReadyError, match=r"^cannot reach Neo4j at bolt://127\.0\.0\.1:"),
+    ):
+        writer.write(db, prepared, key="k-lost", batch_size=10, on_batch=stop)
+    spare_server.start(bolt_port=bolt, http_port=http)
+    with Database(spare_server.settings(), queries=TEST_QUERIES) as other:
+        assert dump_graph(other)["patents"] == expected["patents"][:20]  # two committed batches
+        rerun = writer.write(other, prepared, key="k-lost", batch_size=10)
+        assert (rerun.batches, rerun.skipped) == (5, 3)
+        assert dump_graph(other) == expected
 
 
 def test_password_changed_mid_load_then_rerun_completes(
-    installation: server.Installation,
-    tmp_path_factory: pytest.TempPathFactory,
-    fixture_db: Database,
-    empty_db: Database,
+    spare_server: server.LocalServer,
+    reference_40: tuple[pipeline.Prepared, dict[str, list[str]]],
 ) -> None:
     """The password changes after two batches: a one-line error; the rerun with it completes."""
-    prepared = pipeline.prepare(_patents(40), keywords=None)
-    writer.write(empty_db, prepared, key="k-reference", batch_size=10)
-    expected = dump_graph(fixture_db)
-
-    local = server.LocalServer(
-        installation,
-        tmp_path_factory.mktemp("password-instance"),
-        memory=server.Memory("256m", "1g", "128m"),
-    )
-    local.start(bolt_port=server.free_port(), http_port=server.free_port())
-    old = local.settings()
+    prepared, expected = reference_40
+    old = spare_server.settings()
     new = dataclasses.replace(old, password="changed-" + secrets.token_urlsafe(12))
-    try:
-        calls: list[int] = []
 
-        def change_after_two(_n: int) -> None:
-            calls.append(1)
-            if len(calls) == 2:
-                system = dataclasses.replace(old, database="system")
-                with Database(system, queries=TEST_QUERIES) as admin:
-                    admin.run(
-                        "db/change_password", {"old": old.password, "new": new.password}, write=True
-                    )
-                    ids = admin.run("fixture/list_connections")["connectionId"].tolist()
-                    with contextlib.suppress(ServerNotReadyError):  # its own connection goes too
-                        admin.run("fixture/kill_connections", {"ids": ids}, write=True)
+    def change_password() -> None:
+        with Database(dataclasses.replace(old, database="system"), queries=TEST_QUERIES) as admin:
+            admin.run("db/change_password", {"old": old.password, "new": new.password}, write=True)
+            ids = admin.run("fixture/list_connections")["connectionId"].tolist()
+            with contextlib.suppress(ServerNotReadyError):  # its own connection goes too
+                admin.run("fixture/kill_connections", {"ids": ids}, write=True)
 
-        with (
-            Database(old, retry_seconds=2.0) as db,
-            pytest.raises(
-                AuthenticationError, match="refused the credentials of user 'neo4j'"
-            ) as err,
-        ):
-            writer.write(db, prepared, key="k-password", batch_size=10, on_batch=change_after_two)
-        assert old.password not in str(err.value)
-        assert new.password not in str(err.value)
-        with Database(new, queries=TEST_QUERIES) as other:
-            rerun = writer.write(other, prepared, key="k-password", batch_size=10)
-            assert (rerun.batches, rerun.skipped) == (5, 3)
-            assert dump_graph(other) == expected
-    finally:
-        local.stop()
+    with (
+        Database(old, retry_seconds=2.0) as db,
+        pytest.raises(AuthenticationError, match="refused the credentials of user 'neo4j'") as err,
+    ):
+        writer.write(
+            db, prepared, key="k-password", batch_size=10, on_batch=_after(2, change_password)
+        )
+    assert old.password not in str(err.value)
+    assert new.password not in str(err.value)
+    with Database(new, queries=TEST_QUERIES) as other:
+        rerun = writer.write(other, prepared, key="k-password", batch_size=10)
+        assert (rerun.batches, rerun.skipped) == (5, 3)
+        assert dump_graph(other) == expected

@@ -6,24 +6,10 @@ import pandas as pd
 import pytest
 
 from copatent.loader import pipeline
-
-COLUMNS = (
-    "pub_no", "app_no", "app_date", "title", "abstract", "applicants", "applicant_addresses",
-    "applicant_countries", "applicant_provinces", "applicant_cities", "applicant_counties",
-    "applicant_types", "ipc_main", "kind",
-)  # fmt: skip
+from tests.rows import raw_rows as raw
 
 BJ = "北京市海淀区学院路1号"
 BT = "内蒙古自治区包头市昆都仑区钢铁大街2号"
-
-
-def raw(rows: list[dict[str, str]]) -> pd.DataFrame:
-    """Rows as read_exports returns them: Arrow-backed strings, missing values as NA."""
-    frame = pd.DataFrame([{c: r.get(c) or None for c in COLUMNS} for r in rows])
-    frame = frame.astype(pd.StringDtype("pyarrow"))
-    frame["source_file"] = "export.csv"
-    frame["source_row"] = range(2, len(frame) + 2)
-    return frame
 
 
 ROWS = [
