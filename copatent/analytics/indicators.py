@@ -1,0 +1,136 @@
+"""Whole-network indicators (the study's Table 1), each with the convention it follows.
+
+Conventions (DESIGN.md item 6):
+
+- **density**: binary ``m / (n(n−1))`` (the study: 21 / (16·15) = 0.0875) and valued
+  ``Σw / (n(n−1))``.
+- **average clustering, Gephi's directed convention**: a node's neighbours are its in- and
+  out-neighbours (distinct, itself excluded); ``C_v`` = arcs among them, each direction counted,
+  ``/ (k(k−1))``; nodes with ``k < 2`` count as 0 and stay in the average. (Gephi's
+  ``ClusteringCoefficient`` statistic for directed graphs; Watts & Strogatz 1998,
+  doi:10.1038/30918, for the undirected original.)
+- **average path length, Gephi's convention**: unweighted shortest paths along out-arcs, averaged
+  over ordered pairs ``(s, t)``, ``s ≠ t``, with ``t`` reachable from ``s`` (Gephi's
+  ``GraphDistance``; Brandes 2001, doi:10.1080/0022250X.2001.9990249, for the traversal).
+- **diameter**: the longest of those shortest paths.
+- **degree centralization** (Freeman 1979, doi:10.1016/0378-8733(78)90021-7), in percent:
+  ``100 · Σ(d_max − d_i) / (n−1)²``, binary on arc counts and valued on strengths (the valued
+  form can exceed 100).
+- **reciprocity**: the share of arcs whose reverse arc also exists.
+- **components**: weakly connected components, isolates included.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from copatent.analytics.network import Network
+
+
+@dataclass(frozen=True)
+class Indicators:
+    """Table 1 for one network; :meth:`as_dict` keys are ``copatent metrics`` JSON keys."""
+
+    nodes: int
+    edges: int
+    density_binary: float
+    density_valued: float
+    out_centralization_binary_pct: float
+    in_centralization_binary_pct: float
+    out_centralization_valued_pct: float
+    in_centralization_valued_pct: float
+    avg_clustering_gephi: float
+    avg_path_length_gephi: float
+    diameter: int
+    reciprocity: float
+    weak_components: int
+
+    def as_dict(self) -> dict[str, float | int]:
+        return asdict(self)
+
+
+def indicators(net: Network) -> Indicators:
+    """All of Table 1 but modularity (which needs a partition) for ``net``.
+
+    >>> import pandas as pd
+    >>> net = Network.from_edges(pd.DataFrame(
+    ...     {"source": ["a", "b", "c"], "target": ["b", "c", "a"], "weight": [1, 2, 3]}))
+    >>> t = indicators(net)
+    >>> t.density_binary, t.avg_path_length_gephi, t.diameter, t.reciprocity
+    (0.5, 1.5, 2, 0.0)
+    """
+    path_length, diameter = average_path_length(net)
+    a, w = net.adjacency, net.weights
+    return Indicators(
+        nodes=net.n,
+        edges=net.m,
+        density_binary=density(net, valued=False),
+        density_valued=density(net, valued=True),
+        out_centralization_binary_pct=centralization(a.sum(axis=1)),
+        in_centralization_binary_pct=centralization(a.sum(axis=0)),
+        out_centralization_valued_pct=centralization(w.sum(axis=1)),
+        in_centralization_valued_pct=centralization(w.sum(axis=0)),
+        avg_clustering_gephi=float(np.mean(clustering(net))) if net.n else 0.0,
+        avg_path_length_gephi=path_length,
+        diameter=diameter,
+        reciprocity=reciprocity(net),
+        weak_components=len(net.graph.connected_components(mode="weak")),
+    )
+
+
+def density(net: Network, *, valued: bool) -> float:
+    """Arcs (or their total weight) over the ``n(n−1)`` possible arcs; 0 when ``n < 2``."""
+    possible = net.n * (net.n - 1)
+    if possible == 0:
+        return 0.0
+    total = float(net.edges["weight"].sum()) if valued else float(net.m)
+    return total / possible
+
+
+def centralization(degrees: np.ndarray) -> float:
+    """Freeman's degree centralization in percent: ``100 · Σ(max − d_i) / (n−1)²``.
+
+    >>> centralization(np.array([3, 0, 0, 0]))  # a star's centre sends to all: 100 %
+    100.0
+    """
+    n = len(degrees)
+    if n < 2:
+        return 0.0
+    return float(100.0 * np.sum(degrees.max() - degrees) / (n - 1) ** 2)
+
+
+def clustering(net: Network) -> np.ndarray:
+    """Each node's clustering coefficient in Gephi's directed convention (see the module)."""
+    a = net.adjacency
+    linked = (a + a.T) > 0
+    np.fill_diagonal(linked, val=False)
+    result = np.zeros(net.n)
+    for v in range(net.n):
+        hood = np.flatnonzero(linked[v])
+        k = len(hood)
+        if k >= 2:
+            result[v] = a[np.ix_(hood, hood)].sum() / (k * (k - 1))
+    return result
+
+
+def average_path_length(net: Network) -> tuple[float, int]:
+    """Gephi's average path length and the diameter (0 and 0 when no pair is connected)."""
+    if net.n < 2:
+        return 0.0, 0
+    distances = np.array(net.graph.distances(mode="out"), dtype=float)
+    np.fill_diagonal(distances, math.inf)
+    finite = distances[np.isfinite(distances)]
+    if finite.size == 0:
+        return 0.0, 0
+    return float(finite.mean()), int(finite.max())
+
+
+def reciprocity(net: Network) -> float:
+    """Share of arcs ``i → j`` for which ``j → i`` is an arc too; 0 for an empty network."""
+    if net.m == 0:
+        return 0.0
+    a = net.adjacency
+    return float((a * a.T).sum() / net.m)

@@ -1,0 +1,82 @@
+"""Table 1 indicators on hand-computable graphs and on Gephi's own test graphs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from copatent.analytics.indicators import centralization, clustering, indicators
+from copatent.analytics.network import Network
+
+SNA = Path(__file__).parents[2] / "../shared/reference-data/sna"
+
+
+def net_of(arcs: list[tuple[str, str, float]], nodes: list[str] | None = None) -> Network:
+    frame = pd.DataFrame(arcs, columns=["source", "target", "weight"])
+    return Network.from_edges(frame, nodes)
+
+
+def reference(name: str) -> Network:
+    edges = pd.read_csv(SNA / f"{name}.csv", dtype={"source": str, "target": str})
+    nodes = pd.read_csv(SNA / f"{name}_nodes.csv", dtype=str).iloc[:, 0].tolist()
+    return Network.from_edges(edges, nodes)
+
+
+def test_density_as_the_study_reports_it() -> None:
+    # the study's 2001-2005 province network: 21 arcs among 16 provinces -> 21 / (16 * 15)
+    nodes = [f"p{i}" for i in range(16)]
+    arcs = [(nodes[i], nodes[(i + j) % 16], 2.0) for i in range(7) for j in (1, 2, 3)]
+    t = indicators(net_of(arcs, nodes))
+    assert (t.nodes, t.edges) == (16, 21)
+    assert_allclose(t.density_binary, 0.0875)
+    assert_allclose(t.density_valued, 42 / 240)
+
+
+def test_freeman_centralization_of_an_out_star() -> None:
+    # centre sends to three leaves: out-degrees 3,0,0,0 -> 100 * 9 / 9; in-degrees 0,1,1,1 -> 100 * 1 / 9
+    t = indicators(net_of([("c", "x", 2), ("c", "y", 2), ("c", "z", 2)]))
+    assert_allclose(t.out_centralization_binary_pct, 100.0)
+    assert_allclose(t.in_centralization_binary_pct, 100 / 9)
+    assert_allclose(t.out_centralization_valued_pct, 100 * 18 / 9)  # strengths: can exceed 100
+    assert_allclose(centralization(np.array([1, 1, 1])), 0.0)
+
+
+def test_gephi_clustering_by_hand() -> None:
+    # a->b, b->c, c->a, c->d. a: {b,c} with b->c: 1/2; b: {a,c} with c->a: 1/2;
+    # c: {a,b,d} with a->b: 1/6; d: {c}: k < 2 -> 0, still in the average
+    net = net_of([("a", "b", 1), ("b", "c", 1), ("c", "a", 1), ("c", "d", 1)])
+    assert_allclose(clustering(net), [1 / 2, 1 / 2, 1 / 6, 0.0])
+    assert_allclose(indicators(net).avg_clustering_gephi, (1 / 2 + 1 / 2 + 1 / 6) / 4)
+
+
+@pytest.mark.parametrize(
+    ("name", "apl", "diameter"),
+    [
+        # 0->1->2->3: distances 1,2,3,1,2,1 over the 6 reachable ordered pairs
+        ("gephi_apl_path4_directed", 10 / 6, 3),
+        # directed 5-cycle: every node reaches the other four at 1, 2, 3, 4
+        ("gephi_apl_cycle5_directed", 2.5, 4),
+    ],
+    ids=["path4", "cycle5"],
+)
+def test_gephi_path_length_by_hand(name: str, apl: float, diameter: int) -> None:
+    t = indicators(reference(name))
+    assert_allclose(t.avg_path_length_gephi, apl)
+    assert t.diameter == diameter
+
+
+def test_reciprocity_components_and_isolates() -> None:
+    net = net_of([("a", "b", 1), ("b", "a", 3), ("b", "c", 1)], nodes=["a", "b", "c", "z"])
+    t = indicators(net)
+    assert_allclose(t.reciprocity, 2 / 3)
+    assert t.weak_components == 2  # {a, b, c} and the isolate z
+    assert t.nodes == 4
+
+
+def test_loops_are_not_arcs() -> None:
+    net = net_of([("a", "a", 5), ("a", "b", 1), ("a", "b", 2)])
+    assert net.edges.to_dict("records") == [{"source": "a", "target": "b", "weight": 3.0}]
