@@ -80,3 +80,27 @@ def test_reciprocity_components_and_isolates() -> None:
 def test_loops_are_not_arcs() -> None:
     net = net_of([("a", "a", 5), ("a", "b", 1), ("a", "b", 2)])
     assert net.edges.to_dict("records") == [{"source": "a", "target": "b", "weight": 3.0}]
+
+
+# Expected values asserted by Gephi's own tests for the same graphs (gephi/gephi,
+# modules/StatisticsPlugin/src/test/java/org/gephi/statistics/plugin/, commit 1fba8c1a):
+# GraphDistanceNGTest.testDirectedSpecial1GraphAvPathLength = 1.5, testDirectedCyclic* (APL 2.5,
+# diameter 4), testDirectedPath* (APL 1.6667, diameter 3); ClusteringCoefficientNGTest (commit
+# 7f1ee43f): testSpecial1DirectedGraphClusteringCoefficient = 0.5,
+# testSpecial2DirectedGraphClusteringCoefficient = 0.4167 (within 0.01),
+# testTriangleNonCompleteDirectedGraphClusteringCoefficient = 0.833 (within 0.01).
+@pytest.mark.parametrize(
+    ("name", "quantity", "expected", "tolerance"),
+    [
+        ("gephi_apl_special1_directed", "avg_path_length_gephi", 1.5, 1e-12),
+        ("gephi_apl_cycle5_directed", "avg_path_length_gephi", 2.5, 1e-12),
+        ("gephi_apl_path4_directed", "avg_path_length_gephi", 1.6667, 1e-4),
+        ("gephi_cc_special1_directed", "avg_clustering_gephi", 0.5, 1e-12),
+        ("gephi_cc_special2_directed", "avg_clustering_gephi", 0.4167, 0.01),
+        ("gephi_cc_triangle_noncomplete_directed", "avg_clustering_gephi", 0.833, 0.01),
+    ],
+    ids=["apl-special1", "apl-cycle5", "apl-path4", "cc-special1", "cc-special2", "cc-triangle"],
+)
+def test_gephi_known_answers(name: str, quantity: str, expected: float, tolerance: float) -> None:
+    value = indicators(reference(name)).as_dict()[quantity]
+    assert_allclose(value, expected, atol=tolerance)
