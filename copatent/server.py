@@ -29,7 +29,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
@@ -661,13 +661,3 @@ def _last_error(log: Path) -> str:
         if "ERROR" in line or "Exception" in line or "Error:" in line:
             return line.strip()[:300]
     return lines[-1].strip()[:300] if lines else "no output"
-
-
-@contextlib.contextmanager
-def running(server: LocalServer, **start_kwargs: int) -> Iterator[Status]:
-    """Start ``server`` for the duration of a block, then stop it (used by the test session)."""
-    status = server.start(**start_kwargs)
-    try:
-        yield status
-    finally:
-        server.stop()
