@@ -15,8 +15,9 @@ from copatent import server
 from copatent.db import Database
 from copatent.loader import pipeline, sources, writer
 from tests.integration.conftest import dump_graph
+from tests.reference import reference_data
 
-PATSNAP = Path(__file__).parents[2] / "../shared/reference-data/patents/chuanzang_railway/data.csv"
+PATSNAP = reference_data() / "patents/chuanzang_railway/data.csv"
 # the applicants the rules classify as natural persons in that file (2-3 character names)
 PERSONS = {"张昆", "何满潮", "鲁飞", "张国强", "郑超", "陈海峰", "朱纯", "章和高", "崔凯"}
 

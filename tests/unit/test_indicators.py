@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,8 +9,9 @@ from numpy.testing import assert_allclose
 
 from copatent.analytics.indicators import centralization, clustering, indicators
 from copatent.analytics.network import Network
+from tests.reference import reference_data
 
-SNA = Path(__file__).parents[2] / "../shared/reference-data/sna"
+SNA = reference_data() / "sna"
 
 
 def net_of(arcs: list[tuple[str, str, float]], nodes: list[str] | None = None) -> Network:

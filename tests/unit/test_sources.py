@@ -23,9 +23,10 @@ from copatent.loader.sources import (
     expand_paths,
     read_exports,
 )
+from tests.reference import reference_data
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "exports"
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference-data" / "patents"
+REFERENCE = reference_data() / "patents"
 PATSNAP_CSV = REFERENCE / "chuanzang_railway" / "data.csv"
 
 HEADER = ["序号", "公开（公告）号", "标题", "申请人", "申请日", "申请人地址"]
