@@ -11,7 +11,6 @@ writes (a test compares them).
 from __future__ import annotations
 
 import csv
-import json
 import shutil
 import time
 from collections.abc import Sequence
@@ -22,7 +21,7 @@ import pandas as pd
 from copatent._errors import InputError
 from copatent.db import Database
 from copatent.loader.pipeline import Prepared
-from copatent.loader.writer import WriteResult
+from copatent.loader.writer import WriteResult, record_load
 from copatent.server import LocalServer
 
 # (file, header) per node label and relationship type; ID spaces keep the keys apart
@@ -65,17 +64,7 @@ def bulk_write(
         shutil.rmtree(folder, ignore_errors=True)
     with Database(server.settings()) as db:
         db.apply_schema()
-        db.run(
-            "load/finish_load",
-            {
-                "load_key": key,
-                "files": [str(f) for f in files],
-                "patents": len(prepared.patents),
-                "funnel": json.dumps([vars(s) for s in prepared.funnel], ensure_ascii=False),
-                "options": json.dumps(prepared.options, ensure_ascii=False),
-            },
-            write=True,
-        )
+        record_load(db, prepared, key=key, files=files)
     seconds = time.monotonic() - started
     return WriteResult(key, 1, 0, len(prepared.patents), seconds, already_loaded=False)
 

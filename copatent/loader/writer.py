@@ -119,19 +119,24 @@ def write(
                 write=True,
             )
         on_batch(len(chunk))
+    record_load(db, prepared, key=key, files=files)
+    seconds = time.monotonic() - started
+    return WriteResult(key, batches, skipped, len(patents), seconds, already_loaded=False)
+
+
+def record_load(db: Database, prepared: Prepared, *, key: str, files: Sequence[Path] = ()) -> None:
+    """Record the completed load ``(:Load {key})`` with its funnel; clear its batch journal."""
     db.run(
         "load/finish_load",
         {
             "load_key": key,
             "files": [str(f) for f in files],
-            "patents": len(patents),
+            "patents": len(prepared.patents),
             "funnel": json.dumps([vars(s) for s in prepared.funnel], ensure_ascii=False),
             "options": json.dumps(prepared.options, ensure_ascii=False),
         },
         write=True,
     )
-    seconds = time.monotonic() - started
-    return WriteResult(key, batches, skipped, len(patents), seconds, already_loaded=False)
 
 
 def _applicants_by_patent(applied: pd.DataFrame) -> dict[str, list[dict[str, object]]]:
