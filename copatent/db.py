@@ -43,7 +43,7 @@ DEFAULT_RETRY_SECONDS: Final = 30.0
 _QUERY_NAME = re.compile(r"[A-Za-z0-9_]+(?:/[A-Za-z0-9_]+)*")
 
 Algorithm = Literal[
-    "degree", "betweenness", "closeness", "localClusteringCoefficient", "wcc", "louvain", "leiden"
+    "degree", "betweenness", "closeness", "local_clustering_coefficient", "wcc", "louvain", "leiden"
 ]
 """The GDS algorithms copatent runs: a closed set, so no name from outside reaches a call."""
 _ALGORITHMS: Final[frozenset[str]] = frozenset(Algorithm.__args__)  # type: ignore[attr-defined]

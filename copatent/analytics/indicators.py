@@ -18,6 +18,8 @@ Conventions (DESIGN.md item 6):
   form can exceed 100).
 - **reciprocity**: the share of arcs whose reverse arc also exists.
 - **components**: weakly connected components, isolates included.
+- **modularity**: Newman's Q of the Louvain partition on ``W + Wᵀ``
+  (:func:`copatent.analytics.community.modularity`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from copatent.analytics.community import Labels, louvain, modularity
 from copatent.analytics.network import Network
 
 
@@ -38,6 +41,8 @@ class Indicators:
     edges: int
     density_binary: float
     density_valued: float
+    modularity: float
+    communities: int
     out_centralization_binary_pct: float
     in_centralization_binary_pct: float
     out_centralization_valued_pct: float
@@ -52,23 +57,28 @@ class Indicators:
         return asdict(self)
 
 
-def indicators(net: Network) -> Indicators:
-    """All of Table 1 but modularity (which needs a partition) for ``net``.
+def indicators(net: Network, *, communities: Labels | None = None) -> Indicators:
+    """All of Table 1 for ``net``.
 
-    >>> import pandas as pd
-    >>> net = Network.from_edges(pd.DataFrame(
+    ``communities`` is the partition whose modularity is reported (one label per node); by default
+    the memory engine's Louvain (:func:`copatent.analytics.centrality.louvain`).
+
+    >>>     >>> net = Network.from_edges(pd.DataFrame(
     ...     {"source": ["a", "b", "c"], "target": ["b", "c", "a"], "weight": [1, 2, 3]}))
     >>> t = indicators(net)
     >>> t.density_binary, t.avg_path_length_gephi, t.diameter, t.reciprocity
     (0.5, 1.5, 2, 0.0)
     """
     path_length, diameter = average_path_length(net)
+    partition = louvain(net) if communities is None else communities
     a, w = net.adjacency, net.weights
     return Indicators(
         nodes=net.n,
         edges=net.m,
         density_binary=density(net, valued=False),
         density_valued=density(net, valued=True),
+        modularity=modularity(net, partition),
+        communities=len(set(partition)),
         out_centralization_binary_pct=centralization(a.sum(axis=1)),
         in_centralization_binary_pct=centralization(a.sum(axis=0)),
         out_centralization_valued_pct=centralization(w.sum(axis=1)),

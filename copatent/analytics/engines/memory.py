@@ -1,0 +1,75 @@
+"""The memory engine: the loader's clean tables, pandas and python-igraph, no server.
+
+It is the quick path on a laptop and the independent oracle the tests compare the neo4j engine
+against (DESIGN.md, "Engines").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from copatent.analytics import centrality, community, indicators
+from copatent.analytics.collab import Scale, collaborations, period_network
+from copatent.analytics.engines.base import PeriodGraph, sorted_edges
+from copatent.analytics.network import Network
+from copatent.loader.pipeline import Prepared
+
+
+class MemoryEngine:
+    """Period networks and their measures from a :class:`~copatent.loader.pipeline.Prepared`."""
+
+    name = "memory"
+
+    def __init__(
+        self,
+        prepared: Prepared,
+        *,
+        seed: int = community.DEFAULT_SEED,
+        restarts: int = community.DEFAULT_RESTARTS,
+    ) -> None:
+        self.prepared = prepared
+        self.seed = seed
+        self.restarts = restarts
+        self.collabs = collaborations(prepared.applied, prepared.patents, prepared.applicants)
+
+    def names(self, scale: Scale) -> dict[str, str]:
+        """Node key → display name at ``scale``."""
+        if scale == "applicant":
+            return {}
+        table = self.prepared.cities if scale == "city" else self.prepared.provinces
+        return dict(zip(table["adcode"].astype(str), table["name"].astype(str), strict=True))
+
+    def period_graphs(self, scale: Scale, periods: Sequence[tuple[int, int]]) -> list[PeriodGraph]:
+        names = self.names(scale)
+        result = []
+        for period in periods:
+            aggregated = period_network(self.collabs, scale=scale, period=period)
+            edges = sorted_edges(aggregated.edges)
+            keys = sorted(set(edges["source"]) | set(edges["target"]))
+            net = Network.from_edges(edges, keys)
+            nodes = pd.DataFrame(
+                {
+                    "node": keys,
+                    "name": [names.get(k, k) for k in keys],
+                    "internal": aggregated.internal.reindex(keys, fill_value=0)
+                    .astype(int)
+                    .to_numpy(),
+                }
+            )
+            path_length, diameter = indicators.average_path_length(net)
+            result.append(
+                PeriodGraph(
+                    scale=scale,
+                    period=period,
+                    edges=edges,
+                    nodes=nodes,
+                    measures=centrality.node_measures(net),
+                    communities=community.louvain(net, seed=self.seed, restarts=self.restarts),
+                    path_length=path_length,
+                    diameter=diameter,
+                    unplaced=aggregated.unplaced,
+                )
+            )
+        return result

@@ -1,0 +1,81 @@
+"""The first-applicant rule inside the database and in memory, on a hand-made export.
+
+DESIGN.md item 2: a patent with ordered applicants a0..ak gives the arcs a0 -> aj only; a
+collaboration inside one region is the node's internal count, not an edge; an end without a place
+at the scale leaves the collaboration out (counted as unplaced).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from copatent.analytics.collab import SCALES, Scale
+from copatent.analytics.engines.memory import MemoryEngine
+from copatent.analytics.engines.neo4j import Neo4jEngine
+from copatent.db import Database
+from copatent.loader import pipeline, writer
+from tests.rows import raw_rows
+
+
+def _hand_made() -> pipeline.Prepared:
+    """Two patents. 2016: A (Beijing) leads B (Beijing), C (Baotou), D (Ganzhou); 2017: C leads
+    E, an applicant placed in Jiangxi province but in no city."""
+    firms = {
+        "A": ("北京甲稀土公司", "北京市海淀区学院路1号"),
+        "B": ("北京乙稀土公司", "北京市朝阳区北辰路2号"),
+        "C": ("包头丙稀土研究院", "内蒙古自治区包头市昆都仑区钢铁大街3号"),
+        "D": ("赣州丁稀土有限公司", "江西省赣州市章贡区红旗大道4号"),
+        "E": ("江西戊稀土集团", "江西省"),
+    }
+
+    def row(i: int, year: int, who: str) -> dict[str, str]:
+        names, addresses = zip(*(firms[k] for k in who), strict=True)
+        return {
+            "pub_no": f"CN10000000{i}A",
+            "app_no": f"CN{year}1000000{i}",
+            "app_date": f"{year}-05-01",
+            "title": "一种稀土永磁材料",
+            "applicants": ";".join(names),
+            "applicant_addresses": ";".join(addresses),
+            "applicant_countries": ";".join("CN" for _ in who),
+        }
+
+    return pipeline.prepare(raw_rows([row(1, 2016, "ABCD"), row(2, 2017, "CE")]), keywords=None)
+
+
+# the expected networks of _hand_made(), by the first-applicant rule (DESIGN.md item 2)
+HAND_MADE = {
+    "applicant": (
+        {
+            ("北京甲稀土公司", "北京乙稀土公司"): 1,
+            ("北京甲稀土公司", "包头丙稀土研究院"): 1,
+            ("北京甲稀土公司", "赣州丁稀土有限公司"): 1,
+            ("包头丙稀土研究院", "江西戊稀土集团"): 1,
+        },
+        {},
+        0,
+    ),
+    "city": ({("110000", "150200"): 1, ("110000", "360700"): 1}, {"110000": 1}, 1),
+    "province": (
+        {("110000", "150000"): 1, ("110000", "360000"): 1, ("150000", "360000"): 1},
+        {"110000": 1},
+        0,
+    ),
+}
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_first_applicant_rule_on_a_hand_made_export(
+    fixture_db: Database, db: Database, scale: Scale
+) -> None:
+    """4 applicants give 3 arcs; B-C, B-D, C-D are not counted; A-B is internal to Beijing."""
+    prepared = _hand_made()
+    writer.write(db, prepared, key="hand-made")
+    edges, internal, unplaced = HAND_MADE[scale]
+    for engine in (Neo4jEngine(db, restarts=1), MemoryEngine(prepared, restarts=1)):
+        (graph,) = engine.period_graphs(scale, [(2016, 2020)])
+        found = {(s, t): w for s, t, w in graph.edges.itertuples(index=False)}
+        assert found == edges, engine.name
+        inside = graph.nodes.set_index("node")["internal"]
+        assert inside[inside > 0].to_dict() == internal, engine.name
+        assert graph.unplaced == unplaced, engine.name
