@@ -61,9 +61,10 @@ def indicators(net: Network, *, communities: Labels | None = None) -> Indicators
     """All of Table 1 for ``net``.
 
     ``communities`` is the partition whose modularity is reported (one label per node); by default
-    the memory engine's Louvain (:func:`copatent.analytics.centrality.louvain`).
+    the memory engine's Louvain (:func:`copatent.analytics.community.louvain`).
 
-    >>>     >>> net = Network.from_edges(pd.DataFrame(
+    >>> import pandas as pd
+    >>> net = Network.from_edges(pd.DataFrame(
     ...     {"source": ["a", "b", "c"], "target": ["b", "c", "a"], "weight": [1, 2, 3]}))
     >>> t = indicators(net)
     >>> t.density_binary, t.avg_path_length_gephi, t.diameter, t.reciprocity

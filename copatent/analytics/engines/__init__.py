@@ -1,0 +1,1 @@
+"""Engines that turn the loaded patents into period networks and their measures."""
