@@ -12,7 +12,7 @@ import typer
 
 from copatent import __version__
 from copatent._errors import CopatentError
-from copatent.commands import db, graph, load, sample
+from copatent.commands import analyze, db, graph, load, sample
 
 app = typer.Typer(
     name="copatent",
@@ -24,6 +24,7 @@ app.add_typer(db.app, name="db")
 app.command("load")(load.load)
 app.add_typer(graph.app, name="graph")
 app.command("sample")(sample.sample)
+app.command("analyze")(analyze.analyze)
 
 
 def _version(value: bool) -> None:

@@ -238,8 +238,8 @@ def _pairs(bounds: tuple[float, ...]) -> Iterator[tuple[float, float]]:
 
 
 def _number(x: float) -> str:
-    """``3.0`` as ``"3"``, other values as Python prints them."""
-    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+    """``3.0`` as ``"3"``, other values to 6 significant digits."""
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else f"{x:.6g}"
 
 
 def _count(n: int, noun: str) -> str:

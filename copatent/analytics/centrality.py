@@ -58,9 +58,8 @@ def node_measures(net: Network) -> pd.DataFrame:
     >>> m["weighted_degree"].tolist(), m["betweenness"].tolist(), m["out_closeness"].tolist()
     ([2.0, 7.0, 5.0], [0.0, 1.0, 0.0], [0.6666666666666666, 1.0, 0.0])
     """
-    a, w = net.adjacency, net.weights
     g = net.graph
-    out_strength, in_strength = w.sum(axis=1), w.sum(axis=0)
+    out_strength, in_strength = net.out_sums(valued=True), net.in_sums(valued=True)
 
     def closeness(mode: str) -> np.ndarray:
         values = np.array(g.closeness(mode=mode), dtype=float)
@@ -72,8 +71,8 @@ def node_measures(net: Network) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "node": list(net.nodes),
-            "out_degree": a.sum(axis=1).astype(int),
-            "in_degree": a.sum(axis=0).astype(int),
+            "out_degree": net.out_sums(valued=False).astype(int),
+            "in_degree": net.in_sums(valued=False).astype(int),
             "out_strength": out_strength,
             "in_strength": in_strength,
             "weighted_degree": out_strength + in_strength,

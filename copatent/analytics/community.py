@@ -56,14 +56,15 @@ def modularity(net: Network, membership: Labels) -> float:
     """
     if len(membership) != net.n:
         raise ValueError(f"{len(membership)} labels for {net.n} nodes")
-    a = net.weights + net.weights.T
-    total = a.sum()
+    a = (net.weights + net.weights.T).tocoo()
+    total = float(a.sum())
     if total == 0:
         return 0.0
-    k = a.sum(axis=1)
     labels = pd.factorize(pd.Series(list(membership), dtype=object))[0]
-    same = labels[:, None] == labels[None, :]
-    return float(((a - np.outer(k, k) / total) * same).sum() / total)
+    inside = float(a.data[labels[a.row] == labels[a.col]].sum())
+    k = np.asarray(a.sum(axis=1)).ravel()
+    k_group = np.bincount(labels, weights=k)
+    return inside / total - float(np.sum((k_group / total) ** 2))
 
 
 def best_partition(net: Network, candidates: Iterable[Labels]) -> tuple[np.ndarray, float]:

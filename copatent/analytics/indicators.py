@@ -24,7 +24,6 @@ Conventions (DESIGN.md item 6):
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -57,11 +56,17 @@ class Indicators:
         return asdict(self)
 
 
-def indicators(net: Network, *, communities: Labels | None = None) -> Indicators:
+def indicators(
+    net: Network,
+    *,
+    communities: Labels | None = None,
+    paths: tuple[float, int] | None = None,
+) -> Indicators:
     """All of Table 1 for ``net``.
 
     ``communities`` is the partition whose modularity is reported (one label per node); by default
-    the memory engine's Louvain (:func:`copatent.analytics.community.louvain`).
+    the memory engine's Louvain (:func:`copatent.analytics.community.louvain`). ``paths`` is the
+    average path length and diameter when an engine has computed them already.
 
     >>> import pandas as pd
     >>> net = Network.from_edges(pd.DataFrame(
@@ -70,9 +75,8 @@ def indicators(net: Network, *, communities: Labels | None = None) -> Indicators
     >>> t.density_binary, t.avg_path_length_gephi, t.diameter, t.reciprocity
     (0.5, 1.5, 2, 0.0)
     """
-    path_length, diameter = average_path_length(net)
+    path_length, diameter = average_path_length(net) if paths is None else paths
     partition = louvain(net) if communities is None else communities
-    a, w = net.adjacency, net.weights
     return Indicators(
         nodes=net.n,
         edges=net.m,
@@ -80,10 +84,10 @@ def indicators(net: Network, *, communities: Labels | None = None) -> Indicators
         density_valued=density(net, valued=True),
         modularity=modularity(net, partition),
         communities=len(set(partition)),
-        out_centralization_binary_pct=centralization(a.sum(axis=1)),
-        in_centralization_binary_pct=centralization(a.sum(axis=0)),
-        out_centralization_valued_pct=centralization(w.sum(axis=1)),
-        in_centralization_valued_pct=centralization(w.sum(axis=0)),
+        out_centralization_binary_pct=centralization(net.out_sums(valued=False)),
+        in_centralization_binary_pct=centralization(net.in_sums(valued=False)),
+        out_centralization_valued_pct=centralization(net.out_sums(valued=True)),
+        in_centralization_valued_pct=centralization(net.in_sums(valued=True)),
         avg_clustering_gephi=float(np.mean(clustering(net))) if net.n else 0.0,
         avg_path_length_gephi=path_length,
         diameter=diameter,
@@ -114,29 +118,33 @@ def centralization(degrees: np.ndarray) -> float:
 
 
 def clustering(net: Network) -> np.ndarray:
-    """Each node's clustering coefficient in Gephi's directed convention (see the module)."""
+    """Each node's clustering coefficient in Gephi's directed convention (see the module).
+
+    With ``L`` the 0/1 matrix of linked pairs (either direction; no loops, as networks have
+    none), the arcs among ``v``'s neighbours are ``(L A L)_vv`` and ``k_v`` is row ``v``'s sum
+    of ``L``; sparse products, so applicant networks of many thousands of nodes fit.
+    """
     a = net.adjacency
-    linked = (a + a.T) > 0
-    np.fill_diagonal(linked, val=False)
+    linked = ((a + a.T) > 0).astype(float)
+    among = np.asarray((linked @ a).multiply(linked.T).sum(axis=1), dtype=float).ravel()
+    k = np.asarray(linked.sum(axis=1), dtype=float).ravel()
+    possible = k * (k - 1)
     result = np.zeros(net.n)
-    for v in range(net.n):
-        hood = np.flatnonzero(linked[v])
-        k = len(hood)
-        if k >= 2:
-            result[v] = a[np.ix_(hood, hood)].sum() / (k * (k - 1))
+    np.divide(among, possible, out=result, where=k >= 2)
     return result
 
 
 def average_path_length(net: Network) -> tuple[float, int]:
-    """Gephi's average path length and the diameter (0 and 0 when no pair is connected)."""
-    if net.n < 2:
+    """Gephi's average path length and the diameter (0 and 0 when no pair is connected).
+
+    igraph's ``average_path_length(directed=True, unconn=True)`` is exactly the mean over the
+    reachable ordered pairs, computed without an n × n distance matrix.
+    """
+    if net.m == 0:
         return 0.0, 0
-    distances = np.array(net.graph.distances(mode="out"), dtype=float)
-    np.fill_diagonal(distances, math.inf)
-    finite = distances[np.isfinite(distances)]
-    if finite.size == 0:
-        return 0.0, 0
-    return float(finite.mean()), int(finite.max())
+    g = net.graph
+    mean = g.average_path_length(directed=True, unconn=True)
+    return float(mean), int(g.diameter(directed=True, unconn=True))
 
 
 def reciprocity(net: Network) -> float:
@@ -144,4 +152,4 @@ def reciprocity(net: Network) -> float:
     if net.m == 0:
         return 0.0
     a = net.adjacency
-    return float((a * a.T).sum() / net.m)
+    return float(a.multiply(a.T).sum() / net.m)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import igraph as ig
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from copatent._errors import InputError
 
@@ -76,18 +77,27 @@ class Network:
         return {name: i for i, name in enumerate(self.nodes)}
 
     @functools.cached_property
-    def weights(self) -> np.ndarray:
-        """The weight matrix, n × n (0 where there is no arc)."""
-        matrix = np.zeros((self.n, self.n))
-        src = self.edges["source"].map(self.index).to_numpy()
-        dst = self.edges["target"].map(self.index).to_numpy()
-        matrix[src, dst] = self.edges["weight"].to_numpy()
-        return matrix
+    def weights(self) -> sparse.csr_array:
+        """The weight matrix, n × n, sparse (no entry where there is no arc)."""
+        src = self.edges["source"].map(self.index).to_numpy(dtype=np.int64)
+        dst = self.edges["target"].map(self.index).to_numpy(dtype=np.int64)
+        values = self.edges["weight"].to_numpy(dtype=float)
+        return sparse.csr_array((values, (src, dst)), shape=(self.n, self.n))
 
     @functools.cached_property
-    def adjacency(self) -> np.ndarray:
-        """The 0/1 arc matrix, n × n."""
-        return (self.weights > 0).astype(float)
+    def adjacency(self) -> sparse.csr_array:
+        """The 0/1 arc matrix, n × n, sparse."""
+        a = self.weights.copy()
+        a.data[:] = 1.0
+        return a
+
+    def out_sums(self, *, valued: bool) -> np.ndarray:
+        """Out-degree (``valued=False``) or out-strength of every node."""
+        return np.asarray((self.weights if valued else self.adjacency).sum(axis=1)).ravel()
+
+    def in_sums(self, *, valued: bool) -> np.ndarray:
+        """In-degree (``valued=False``) or in-strength of every node."""
+        return np.asarray((self.weights if valued else self.adjacency).sum(axis=0)).ravel()
 
     @functools.cached_property
     def graph(self) -> ig.Graph:

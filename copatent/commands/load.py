@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -23,21 +22,20 @@ from rich.text import Text
 
 from copatent import server
 from copatent._errors import InputError
+from copatent.commands._inputs import (
+    ColumnsOption,
+    DropPolicyOption,
+    KeywordsOption,
+    Policy,
+    Topic,
+    TopicOption,
+    prepare_inputs,
+)
 from copatent.commands._output import console, emit_json
 from copatent.config import settings_from_env
 from copatent.db import Database
-from copatent.loader import pipeline, sources, writer
+from copatent.loader import pipeline, writer
 from copatent.loader.bulk import bulk_write
-
-
-class Topic(StrEnum):
-    rare_earth = "rare-earth"
-    none = "none"
-
-
-class Policy(StrEnum):
-    patent = "patent"
-    applicant = "applicant"
 
 
 def load(
@@ -47,26 +45,10 @@ def load(
             exists=True, readable=True, help="Export files (.xlsx, .xls, .csv) or folders of them."
         ),
     ],
-    columns: Annotated[
-        str | None,
-        typer.Option(
-            help="Column map: a built-in name (incopat, patsnap) or a TOML file. Default: incopat."
-        ),
-    ] = None,
-    topic: Annotated[
-        Topic, typer.Option(help="Topic filter: the rare-earth keyword list, or none.")
-    ] = Topic.rare_earth,
-    keywords: Annotated[
-        Path | None,
-        typer.Option(exists=True, dir_okay=False, help="Keyword file replacing the topic list."),
-    ] = None,
-    drop_policy: Annotated[
-        Policy,
-        typer.Option(
-            help="patent: drop patents with a natural person or foreign applicant; "
-            "applicant: drop only those applicants."
-        ),
-    ] = Policy.patent,
+    columns: ColumnsOption = None,
+    topic: TopicOption = Topic.rare_earth,
+    keywords: KeywordsOption = None,
+    drop_policy: DropPolicyOption = Policy.patent,
     bulk: Annotated[
         bool,
         typer.Option(
@@ -85,19 +67,7 @@ def load(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Read, clean, geocode and filter patent exports, then write them into Neo4j."""
-    column_map = _column_map(columns)
-    files = sources.expand_paths(paths)
-    chosen = pipeline.read_keywords(keywords) if keywords else None
-    if chosen is None and topic is Topic.rare_earth:
-        chosen = pipeline.default_keywords()
-    prepared = pipeline.prepare_files(
-        files, columns=column_map, keywords=chosen, drop_policy=drop_policy.value
-    )
-    options = {
-        "columns": column_map.name if column_map else "incopat",
-        "keywords": list(chosen) if chosen is not None else None,
-        "drop_policy": drop_policy.value,
-    }
+    files, prepared, options = prepare_inputs(paths, columns, topic, keywords, drop_policy)
     key = writer.load_key(files, options)
     if bulk:
         if settings_from_env() is not None:
@@ -142,17 +112,6 @@ def load(
         console.print(
             f"{len(prepared.unresolved)} applicants without a place (see --report for the list)"
         )
-
-
-def _column_map(value: str | None) -> sources.ColumnMap | None:
-    if value is None:
-        return None
-    path = Path(value)
-    if path.suffix == ".toml":
-        if not path.is_file():
-            raise InputError(f"{value}: no such column-map file")
-        return sources.ColumnMap.from_toml(path)
-    return sources.builtin_column_map(value)
 
 
 class _Rate(ProgressColumn):

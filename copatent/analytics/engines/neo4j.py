@@ -187,7 +187,11 @@ class Neo4jEngine:
         sources = self.betweenness_sources
         if sources is not None and n > sources:
             frame["betweenness"] = by(
-                "betweenness", "score", sampling_size=sources, sampling_seed=self.seed
+                "betweenness",
+                "score",
+                sampling_size=sources,
+                sampling_seed=self.seed,
+                concurrency=1,  # the sample is reproducible from the seed only single-threaded
             )
         else:
             frame["betweenness"] = by("betweenness", "score")
