@@ -7,6 +7,9 @@ with the reason: nothing here skips.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,6 +58,16 @@ def fixture_db(neo4j_server: server.LocalServer) -> Iterator[Database]:
     with Database(neo4j_server.settings(), queries=TEST_QUERIES) as database:
         database.run("fixture/delete_all", write=True)
         yield database
+
+
+def run_cli(local: server.LocalServer, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m copatent ARGS`` against ``local`` (URI and password from the environment)."""
+    settings = local.settings()
+    env = {**os.environ, "NEO4J_URI": settings.uri, "NEO4J_PASSWORD": settings.password}
+    return subprocess.run(
+        [sys.executable, "-m", "copatent", *args],
+        capture_output=True, text=True, env=env, timeout=600, check=False,
+    )  # fmt: skip
 
 
 def dump_graph(db: Database) -> dict[str, list[str]]:

@@ -8,6 +8,7 @@ by the same function, agrees within 0.01.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ import pytest
 from numpy.testing import assert_allclose
 from pandas.testing import assert_frame_equal
 
+from copatent import server
 from copatent.analytics import community, indicators
 from copatent.analytics.collab import DEFAULT_PERIODS, SCALES, Scale
 from copatent.analytics.engines.base import PeriodGraph
@@ -23,10 +25,18 @@ from copatent.analytics.engines.memory import MemoryEngine
 from copatent.analytics.engines.neo4j import Neo4jEngine
 from copatent.db import Database
 from copatent.loader import pipeline, sample, writer
-from tests.integration.conftest import TEST_QUERIES
+from tests.integration.conftest import TEST_QUERIES, run_cli
 
 SEED = 11
 PATENTS = 8_000  # about 2,600 loaded: a few hundred applicants per period
+
+
+def _sample_file(factory: pytest.TempPathFactory) -> Path:
+    folder = factory.getbasetemp() / "engines"
+    if not (folder / "sample.csv").exists():
+        folder.mkdir(exist_ok=True)
+        sample.write(sample.generate(PATENTS, seed=SEED), folder / "sample.csv")
+    return folder / "sample.csv"
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +44,7 @@ def loaded(
     neo4j_server: object, db: Database, tmp_path_factory: pytest.TempPathFactory
 ) -> pipeline.Prepared:
     """The sample written into the emptied session database; its clean tables for the memory engine."""
-    path = sample.write(
-        sample.generate(PATENTS, seed=SEED), tmp_path_factory.mktemp("engines") / "sample.csv"
-    )
+    path = _sample_file(tmp_path_factory)
     prepared = pipeline.prepare_files(
         [Path(path)], keywords=pipeline.default_keywords(), drop_policy="patent"
     )
@@ -138,3 +146,59 @@ def test_sampled_betweenness_is_flagged_and_close(
     assert not np.allclose(estimate, truth), "sampling should change the numbers"
     spearman = pd.Series(estimate).rank().corr(pd.Series(truth).rank())
     assert spearman > 0.8
+
+
+def test_cli_analyze_tables_match_the_memory_engine(
+    both: dict[Scale, tuple[list[PeriodGraph], list[PeriodGraph]]],
+    loaded: pipeline.Prepared,
+    neo4j_server: server.LocalServer,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """`copatent analyze` with each engine, from the command line: the same Table 1 and files."""
+    neo = run_cli(
+        neo4j_server, "analyze", "--scale", "city", "--out", str(tmp_path / "neo"), "--json"
+    )
+    mem = run_cli(neo4j_server, "analyze", "--scale", "city", "--out", str(tmp_path / "mem"),
+                  "--json", "--engine", "memory", "--input", str(_sample_file(tmp_path_factory)))  # fmt: skip
+    assert neo.returncode == 0, neo.stderr
+    assert mem.returncode == 0, mem.stderr
+    ours, theirs = json.loads(neo.stdout), json.loads(mem.stdout)
+    assert (ours["engine"], theirs["engine"]) == ("neo4j", "memory")
+    assert len(ours["table1"]) == len(DEFAULT_PERIODS)
+    for a, b in zip(ours["table1"], theirs["table1"], strict=True):
+        q_a, q_b = a.pop("modularity"), b.pop("modularity")
+        a.pop("communities"), b.pop("communities")
+        assert {k: v for k, v in a.items() if isinstance(v, str)} == {
+            k: v for k, v in b.items() if isinstance(v, str)
+        }
+        numbers = {k: v for k, v in a.items() if not isinstance(v, str)}
+        assert numbers == pytest.approx({k: b[k] for k in numbers}, rel=1e-9)
+        assert abs(q_a - q_b) <= 0.01
+    assert ours["edge_tiers"] == theirs["edge_tiers"]
+    names = {p.name for p in (tmp_path / "neo").iterdir()}
+    assert {"table1.csv", "edge_tiers.csv"} <= names
+    for label in ("2001-2005", "2016-2020"):
+        assert {f"{kind}_city_{label}.csv" for kind in ("centrality", "flow", "edges")} <= names
+    edges = pd.read_csv(tmp_path / "neo" / "edges_city_2016-2020.csv", encoding="utf-8-sig")
+    assert len(edges) == len(both["city"][0][-1].edges)
+    assert edges["tier"].between(1, 4).all()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--period", "2020-2016"], "period '2020-2016'"),
+        (["--engine", "memory"], "--engine memory reads the exports"),
+        (["--input", "pyproject.toml"], "--input is for --engine memory"),
+    ],
+    ids=["reversed-period", "memory-without-input", "input-with-neo4j"],
+)
+def test_cli_analyze_bad_options_fail_in_one_line(
+    neo4j_server: server.LocalServer, tmp_path: Path, args: list[str], message: str
+) -> None:
+    proc = run_cli(neo4j_server, "analyze", "--out", str(tmp_path / "out"), *args)
+    assert proc.returncode == 6
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert message in proc.stderr
+    assert not (tmp_path / "out").exists()

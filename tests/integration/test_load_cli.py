@@ -14,21 +14,12 @@ from pathlib import Path
 from copatent import server
 from copatent.db import Database
 from copatent.loader import pipeline, sources, writer
-from tests.integration.conftest import dump_graph
+from tests.integration.conftest import dump_graph, run_cli
 from tests.reference import reference_data
 
 PATSNAP = reference_data() / "patents/chuanzang_railway/data.csv"
 # the applicants the rules classify as natural persons in that file (2-3 character names)
 PERSONS = {"张昆", "何满潮", "鲁飞", "张国强", "郑超", "陈海峰", "朱纯", "章和高", "崔凯"}
-
-
-def _cli(neo4j_server: server.LocalServer, *args: str) -> subprocess.CompletedProcess[str]:
-    settings = neo4j_server.settings()
-    env = {**os.environ, "NEO4J_URI": settings.uri, "NEO4J_PASSWORD": settings.password}
-    return subprocess.run(
-        [sys.executable, "-m", "copatent", *args],
-        capture_output=True, text=True, env=env, timeout=600, check=False,
-    )  # fmt: skip
 
 
 def test_patsnap_reference_loads_in_applicant_order(fixture_db: Database, db: Database) -> None:
@@ -58,27 +49,27 @@ def test_cli_load_twice_changes_nothing(
     neo4j_server: server.LocalServer, fixture_db: Database, tmp_path: Path
 ) -> None:
     report = tmp_path / "report.json"
-    first = _cli(neo4j_server, "load", str(PATSNAP), "--columns", "patsnap", "--topic", "none",
+    first = run_cli(neo4j_server, "load", str(PATSNAP), "--columns", "patsnap", "--topic", "none",
                  "--report", str(report))  # fmt: skip
     assert first.returncode == 0, first.stderr
     assert "load funnel" in first.stdout
     body = json.loads(report.read_text("utf-8"))
     assert body["funnel"][0] == {"step": "rows read", "count": 531, "removed": 0, "note": ""}
-    stats = _cli(neo4j_server, "graph", "stats", "--json")
-    second = _cli(neo4j_server, "load", str(PATSNAP), "--columns", "patsnap", "--topic", "none",
+    stats = run_cli(neo4j_server, "graph", "stats", "--json")
+    second = run_cli(neo4j_server, "load", str(PATSNAP), "--columns", "patsnap", "--topic", "none",
                   "--json")  # fmt: skip
     assert second.returncode == 0, second.stderr
     assert json.loads(second.stdout)["already_loaded"] is True
-    forced = _cli(neo4j_server, "load", str(PATSNAP), "--columns", "patsnap", "--topic", "none",
+    forced = run_cli(neo4j_server, "load", str(PATSNAP), "--columns", "patsnap", "--topic", "none",
                   "--force", "--json")  # fmt: skip
     assert forced.returncode == 0, forced.stderr
-    assert _cli(neo4j_server, "graph", "stats", "--json").stdout == stats.stdout
+    assert run_cli(neo4j_server, "graph", "stats", "--json").stdout == stats.stdout
 
 
 def test_cli_bad_input_is_one_line(neo4j_server: server.LocalServer, tmp_path: Path) -> None:
     bad = tmp_path / "export.csv"
     bad.write_text("序号,标题\n1,稀土\n", encoding="utf-8")
-    proc = _cli(neo4j_server, "load", str(bad))
+    proc = run_cli(neo4j_server, "load", str(bad))
     assert proc.returncode == 6
     assert "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()
@@ -91,7 +82,7 @@ def test_sample_killed_midway_resumes_to_the_clean_graph(
 ) -> None:
     """SIGKILL `copatent load` after some batches; the rerun equals one clean load, twice over."""
     export = tmp_path / "sample.csv"
-    made = _cli(neo4j_server, "sample", "--patents", "8000", "--seed", "3", "--out", str(export))
+    made = run_cli(neo4j_server, "sample", "--patents", "8000", "--seed", "3", "--out", str(export))
     assert made.returncode == 0, made.stderr
     settings = neo4j_server.settings()
     env = {**os.environ, "NEO4J_URI": settings.uri, "NEO4J_PASSWORD": settings.password}
@@ -110,17 +101,17 @@ def test_sample_killed_midway_resumes_to_the_clean_graph(
     # whole batches only: nothing half-written
     assert int(state["patents"]) == 20 * int(state["patent_batches"])
 
-    rerun = _cli(neo4j_server, "load", str(export), "--batch-size", "20", "--json")
+    rerun = run_cli(neo4j_server, "load", str(export), "--batch-size", "20", "--json")
     assert rerun.returncode == 0, rerun.stderr
     assert json.loads(rerun.stdout)["batches_resumed"] == committed
     resumed = dump_graph(fixture_db)
-    stats = _cli(neo4j_server, "graph", "stats", "--json").stdout
+    stats = run_cli(neo4j_server, "graph", "stats", "--json").stdout
 
-    again = _cli(neo4j_server, "load", str(export), "--json")
+    again = run_cli(neo4j_server, "load", str(export), "--json")
     assert json.loads(again.stdout)["already_loaded"] is True
-    assert _cli(neo4j_server, "graph", "stats", "--json").stdout == stats
+    assert run_cli(neo4j_server, "graph", "stats", "--json").stdout == stats
 
     fixture_db.run("fixture/delete_all", write=True)
-    clean = _cli(neo4j_server, "load", str(export), "--json")
+    clean = run_cli(neo4j_server, "load", str(export), "--json")
     assert clean.returncode == 0, clean.stderr
     assert dump_graph(fixture_db) == resumed
