@@ -1,0 +1,262 @@
+"""``copatent metrics``: every indicator and node measure of any edge list, no server."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich import box
+from rich.table import Table
+
+from copatent._errors import InputError
+from copatent.analytics import community, flow
+from copatent.analytics import metrics as measures
+from copatent.analytics.breaks import DEFAULT_CLASSES
+from copatent.commands._output import console, emit_json
+from copatent.loader._validate import one_line
+
+TOP: int = 20
+"""Nodes listed in the human-readable table (by weighted degree); ``--json`` lists all."""
+
+_ROWS = {
+    "nodes": "nodes",
+    "edges": "edges",
+    "density_binary": "density (binary)",
+    "density_valued": "density (valued)",
+    "modularity": "modularity (Louvain)",
+    "communities": "communities",
+    "out_centralization_binary_pct": "out-degree centralization %",
+    "out_centralization_valued_pct": "out-strength centralization %",
+    "in_centralization_binary_pct": "in-degree centralization %",
+    "in_centralization_valued_pct": "in-strength centralization %",
+    "avg_clustering_gephi": "avg clustering (Gephi)",
+    "avg_path_length_gephi": "avg path length (Gephi)",
+    "diameter": "diameter",
+    "reciprocity": "reciprocity",
+    "weak_components": "weak components",
+}
+
+_UNDIRECTED_ROWS = {
+    "out_centralization_binary_pct": "degree centralization %",
+    "out_centralization_valued_pct": "strength centralization %",
+}
+
+_DIRECTED_COLUMNS = {
+    "node": "node",
+    "out_degree": "out deg",
+    "in_degree": "in deg",
+    "out_strength": "O",
+    "in_strength": "I",
+    "weighted_degree": "O+I",
+    "betweenness": "betw.",
+    "community": "comm.",
+    "effective_flow": "A",
+    "role": "role",
+    "tier": "tier",
+}
+
+_UNDIRECTED_COLUMNS = {
+    "node": "node",
+    "out_degree": "degree",
+    "weighted_degree": "strength",
+    "betweenness": "betw.",
+    "out_closeness": "closeness",
+    "clustering": "clustering",
+    "community": "comm.",
+    "tier": "tier",
+}
+
+_LEFT = frozenset({"node", "role"})
+
+_PARSER_ERROR = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def metrics(
+    edges: Annotated[
+        Path,
+        typer.Option(
+            "--edges",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            show_default=False,
+            help="Edge list CSV: header source,target[,weight] (no weight column: each row 1).",
+        ),
+    ],
+    nodes: Annotated[
+        Path | None,
+        typer.Option(
+            "--nodes",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="Node list CSV: its first column lists every node in the order wanted, "
+            "isolates included; other columns are ignored. Default: order of first appearance.",
+        ),
+    ] = None,
+    directed: Annotated[
+        bool,
+        typer.Option(
+            "--directed/--undirected",
+            help="Rows are arcs source -> target, or undirected edges (u,v and v,u are one edge).",
+        ),
+    ] = True,
+    classes: Annotated[
+        int, typer.Option(min=2, help="Natural-break classes (Jenks) of weighted degree.")
+    ] = DEFAULT_CLASSES,
+    seed: Annotated[int, typer.Option(help="Seed of Louvain's node orders.")] = (
+        community.DEFAULT_SEED
+    ),
+    restarts: Annotated[
+        int, typer.Option(min=1, help="Louvain runs; the best by modularity is kept.")
+    ] = community.DEFAULT_RESTARTS,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Indicators and node measures of any edge list (UTF-8 CSV), without a server.
+
+    Directed (default): loops are dropped (a note says so), repeated arcs summed, density
+    m/(n(n-1)), Freeman centralization 100*sum(max-d)/(n-1)^2, Gephi clustering and path length,
+    effective flow A = (O-I)/(O+I). Undirected: edges counted once, density m/(n(n-1)/2),
+    centralization 100*sum(max-d)/((n-1)(n-2)) under both out_ and in_ keys, out_* = in_* =
+    degree / strength, weighted_degree = strength, betweenness over unordered pairs,
+    reciprocity 1.0, effective_flow and role null. Bad input: one line naming file, row and
+    column, exit code 6.
+
+    --json keys: nodes; edges (arcs, or undirected edges); directed; density_binary,
+    density_valued; modularity (Newman Q of the best Louvain partition of W + W^T);
+    communities (its number of groups); out_/in_centralization_binary_pct and _valued_pct
+    (Freeman, percent; valued on strengths, can exceed 100); avg_clustering_gephi (nodes with
+    fewer than 2 neighbours count 0); avg_path_length_gephi (hops, mean over connected pairs);
+    diameter; reciprocity (share of arcs whose reverse exists); weak_components; notes (what
+    was done to the input, why tiers are missing); nodes_table (in node order: node,
+    out_degree, in_degree, out_strength, in_strength, weighted_degree, betweenness (hops,
+    not normalised), out_closeness, in_closeness (r / sum of distances to the r reachable
+    nodes), clustering (local, undirected), component, community, effective_flow, role
+    (leader, participant, balanced, none), tier (Jenks class of weighted degree, 1 = lowest;
+    null with a note when there are fewer distinct values than classes), tier_range (its
+    values)). Missing values are null.
+    """
+    edge_frame, node_frame = _read_inputs(edges, nodes)
+    result = measures.metrics(
+        edge_frame,
+        node_frame,
+        directed=directed,
+        classes=classes,
+        seed=seed,
+        restarts=restarts,
+        edges_source=str(edges),
+        nodes_source=str(nodes) if nodes is not None else "nodes",
+    )
+    if as_json:
+        emit_json(result.as_dict())
+        return
+    _print(result, edges)
+
+
+def read_table(path: Path) -> tuple[pd.DataFrame | None, list[str]]:
+    """A CSV as text cells (UTF-8, with or without BOM), header on row 1; or its problems.
+
+    Every cell is a string (``""`` where empty: a node called ``NA`` stays ``NA``). The index is
+    ``0, 1, ...`` from the first data row, so row ``i`` of the frame is the file's row ``i + 2``
+    for a file without line breaks inside cells; blank lines keep their numbers.
+    """
+    try:
+        raw = pd.read_csv(
+            path,
+            header=None,
+            dtype=str,
+            encoding="utf-8-sig",
+            na_filter=False,
+            skip_blank_lines=False,
+        )
+    except pd.errors.EmptyDataError:
+        return None, ["empty file (no header row)"]
+    except UnicodeDecodeError as exc:
+        return None, [f"cannot decode as UTF-8 (byte {exc.object[exc.start]:#04x} at {exc.start})"]
+    except pd.errors.ParserError as exc:
+        match = _PARSER_ERROR.search(str(exc))
+        if match:
+            width, line, seen = match.groups()
+            return None, [f"row {line}: {seen} fields, more than the {width} of the header"]
+        return None, [f"malformed CSV: {' '.join(str(exc).split())}"]
+    except OSError as exc:
+        return None, [f"cannot read: {exc.strerror or exc}"]
+    frame = raw.iloc[1:].reset_index(drop=True)
+    frame.columns = pd.Index([str(label) for label in raw.iloc[0].tolist()])
+    return frame, []
+
+
+def _read_inputs(edges: Path, nodes: Path | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Both files, or one error naming every file that cannot be read."""
+    problems: list[tuple[str, list[str]]] = []
+    edge_frame, edge_problems = read_table(edges)
+    if edge_problems:
+        problems.append((str(edges), edge_problems))
+    node_frame = None
+    if nodes is not None:
+        node_frame, node_problems = read_table(nodes)
+        if node_problems:
+            problems.append((str(nodes), node_problems))
+    if problems or edge_frame is None:
+        raise InputError(one_line(problems))
+    return edge_frame, node_frame
+
+
+def _print(result: measures.Metrics, edges: Path) -> None:
+    kind = "directed" if result.directed else "undirected"
+    values = result.indicators.as_dict()
+    table = Table(title=f"{edges.name} ({kind})", title_justify="left")
+    table.add_column("indicator")
+    table.add_column("value", justify="right")
+    for key, label in _ROWS.items():
+        if not result.directed and key.startswith("in_centralization"):
+            continue  # the same as the out_ value
+        text = label if result.directed else _UNDIRECTED_ROWS.get(key, label)
+        table.add_row(text, _fmt(values[key]))
+    console.print(table)
+
+    columns = _DIRECTED_COLUMNS if result.directed else _UNDIRECTED_COLUMNS
+    ranked = result.table.sort_values("weighted_degree", ascending=False, kind="stable")
+    shown = ranked.head(TOP)
+    measure = "weighted degree" if result.directed else "strength"
+    nodes = Table(
+        title=f"top {len(shown)} of {len(ranked)} nodes by {measure}",
+        title_justify="left",
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    nodes.add_column("#", justify="right")
+    for key, label in columns.items():
+        nodes.add_column(label, justify="left" if key in _LEFT else "right")
+    for rank, row in enumerate(shown.to_dict("records"), start=1):
+        nodes.add_row(str(rank), *(_fmt(row[key]) for key in columns))
+    captions = []
+    if len(ranked) > len(shown):
+        captions.append(f"and {len(ranked) - len(shown)} more nodes")
+    captions.append("closeness, clustering, components and all nodes: --json")
+    if result.breaks is not None:
+        ranges = ", ".join(result.breaks.label(i) for i in range(1, result.breaks.k + 1))
+        captions.append(f"tiers of {measure} (Jenks, 1 = lowest): {ranges}")
+    if result.directed:
+        captions.append("O = out-strength (led), I = in-strength (joined), O+I = weighted degree")
+        captions.append(flow.SIGN_NOTE)
+    else:
+        captions.append("betw. = betweenness over unordered pairs (undirected)")
+    nodes.caption = "\n".join(captions)
+    console.print(nodes)
+    for note in result.notes:
+        console.print(f"note: {note}")
+
+
+def _fmt(value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.3f}"
+    return str(value)

@@ -1,0 +1,367 @@
+"""``copatent metrics``: known answers on reference networks, the undirected conventions, bad input."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from typer.testing import CliRunner
+
+from copatent import cli
+from copatent._errors import InputError
+from copatent.analytics.metrics import JSON_KEYS, NODE_COLUMNS, Metrics, metrics
+from copatent.commands.metrics import read_table
+from tests.reference import reference_data
+
+SNA = reference_data() / "sna"
+SEED = 42
+
+
+def reference(edges: str, nodes: str, *, directed: bool = True) -> Metrics:
+    """A reference network read as the command reads it (text cells)."""
+    edge_frame, problems = read_table(SNA / f"{edges}.csv")
+    node_frame, more = read_table(SNA / f"{nodes}.csv")
+    assert edge_frame is not None, problems
+    assert node_frame is not None, more
+    return metrics(edge_frame, node_frame, directed=directed, seed=SEED)
+
+
+def frame(
+    rows: Sequence[tuple[str, ...]], columns: tuple[str, ...] = ("source", "target", "weight")
+) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+def node(result: Metrics, name: str) -> dict[str, Any]:
+    """One entry of the JSON ``nodes_table``."""
+    rows = cast("list[dict[str, Any]]", result.as_dict()["nodes_table"])
+    return next(row for row in rows if row["node"] == name)
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+# -- known answers
+
+
+@pytest.fixture(scope="module")
+def karate() -> Metrics:
+    return reference("karate_weighted", "karate_weighted_nodes", directed=False)
+
+
+def test_karate_undirected_whole_network(karate: Metrics) -> None:
+    t = karate.indicators
+    # Zachary's karate club: 34 members, 78 ties (KONECT ucidata-zachary)
+    assert (t.nodes, t.edges) == (34, 78)
+    # KONECT ucidata-zachary, http://konect.cc/networks/ucidata-zachary/: "Fill 0.139037", diameter 5
+    assert_allclose(t.density_binary, 0.13903743315508021)
+    assert t.diameter == 5
+    # networkx average_clustering (degree < 2 counts 0); graphrs test_algorithms_cluster.rs: 0.571
+    assert_allclose(t.avg_clustering_gephi, 0.5706384782076823)
+    # networkx average_shortest_path_length
+    assert_allclose(t.avg_path_length_gephi, 2.408199643493761)
+    assert t.reciprocity == 1.0  # every undirected edge reads both ways
+    assert t.weak_components == 1
+
+
+def test_karate_modularity_is_near_the_proven_optimum(karate: Metrics) -> None:
+    # the proven optimum of the weighted karate graph (networkx weights): Q = 0.4449035812672174,
+    # 4 communities (igraph community_optimal_modularity); Louvain cannot beat it
+    optimum = 0.4449035812672174
+    q = karate.indicators.modularity
+    assert optimum - 0.01 <= q <= optimum + 1e-12
+    assert karate.indicators.communities == karate.table["community"].nunique()
+
+
+def test_karate_undirected_node_measures(karate: Metrics) -> None:
+    table = karate.table.set_index("node")
+    # malcolmvr/graphrs tests/test_algorithms_centrality_betweenness.rs @26aec100: 231.07 and
+    # 160.55 (unordered pairs, not normalised; networkx gives the digits)
+    assert_allclose(table.loc["0", "betweenness"], 231.0714285714286)
+    assert_allclose(table.loc["33", "betweenness"], 160.5515873015873)
+    # (n - 1) / sum of distances; graphrs test_algorithms_centrality_closeness.rs: 0.57
+    assert_allclose(table.loc["0", "out_closeness"], 0.5689655172413793)
+    # undirected conventions: out = in, weighted degree = strength (not doubled)
+    assert (table["out_degree"] == table["in_degree"]).all()
+    assert_allclose(table["out_closeness"], table["in_closeness"])
+    assert_allclose(table["weighted_degree"], table["out_strength"])
+    assert table.loc["33", "out_degree"] == 17  # Mr Hi's rival, the best-connected member
+    assert table["effective_flow"].isna().all()
+    assert table["role"].isna().all()
+    # sum of degrees = twice the edges
+    assert table["out_degree"].sum() == 2 * 78
+    t = karate.indicators
+    assert t.out_centralization_binary_pct == t.in_centralization_binary_pct
+    # Freeman undirected: max degree 17, sum(17 - d) = 34 * 17 - 156 = 422, over 33 * 32
+    assert_allclose(t.out_centralization_binary_pct, 100 * 422 / (33 * 32))
+
+
+@pytest.mark.parametrize(
+    ("relation", "arcs", "mutual"),
+    [
+        # Rawlings, Smith, Moody & McFarland 2023, Network Analysis (CUP), dyad census of the
+        # advice network M/A/N = 45/100/65 (tutorial inarwhal/NetworkAnalysisR-book, chapter 7)
+        ("krackhardt_advice", 190, 45),
+        # the same source: friendship, 102 arcs, M = 23
+        ("krackhardt_friendship", 102, 23),
+    ],
+    ids=["advice", "friendship"],
+)
+def test_krackhardt_density_and_reciprocity(relation: str, arcs: int, mutual: int) -> None:
+    result = reference(relation, "krackhardt_nodes")
+    t = result.indicators
+    assert (t.nodes, t.edges) == (21, arcs)
+    assert_allclose(t.density_binary, arcs / (21 * 20))
+    # reciprocity = share of arcs whose reverse exists = 2M / arcs
+    assert_allclose(t.reciprocity, 2 * mutual / arcs)
+    assert result.directed
+    assert result.notes == ()
+
+
+def test_region_collab12_a_region_that_only_sends() -> None:
+    result = reference("region_collab12", "region_collab12_nodes")
+    w3 = node(result, "W3")
+    # W3 sends W3->N1 9, N2 5, N3 2, S3 4, E1 9 and receives nothing (region_collab12.csv)
+    assert (w3["out_degree"], w3["in_degree"]) == (5, 0)
+    assert (w3["out_strength"], w3["in_strength"]) == (29.0, 0.0)
+    assert w3["in_closeness"] == 0.0  # nobody reaches it
+    assert (w3["effective_flow"], w3["role"]) == (1.0, "leader")
+    n1 = node(result, "N1")
+    # N1 receives from N2 3, N3 8, S1 2, S2 1, S3 6, E1 7, W1 8, W2 5, W3 9: 9 arcs, weight 49
+    assert (n1["in_degree"], n1["in_strength"]) == (9, 49.0)
+    assert n1["weighted_degree"] == n1["out_strength"] + n1["in_strength"]
+    assert (result.indicators.nodes, result.indicators.edges) == (12, 61)
+    tiers = result.table["tier"]
+    assert tiers.notna().all()
+    assert tiers.max() == 4  # the 4 classes asked for, 1 = lowest
+
+
+# -- hand-computed
+
+
+def test_directed_out_star() -> None:
+    # c sends 2 to each of x, y, z; the loop c->c is dropped
+    result = metrics(frame([("c", "x", "2"), ("c", "y", "2"), ("c", "z", "2"), ("c", "c", "5")]))
+    t = result.indicators
+    assert (t.nodes, t.edges) == (4, 3)
+    # Freeman: out-degrees 3,0,0,0 -> 100 * 9 / 9; in-degrees 0,1,1,1 -> 100 * 1 / 9
+    assert_allclose(t.out_centralization_binary_pct, 100.0)
+    assert_allclose(t.in_centralization_binary_pct, 100 / 9)
+    assert_allclose(t.out_centralization_valued_pct, 200.0)  # strengths 6,0,0,0: 18 / 9
+    assert t.reciprocity == 0.0
+    table = result.table.set_index("node")
+    assert table.loc["c", "weighted_degree"] == 6.0
+    assert table["effective_flow"].tolist() == [1.0, -1.0, -1.0, -1.0]
+    assert table["role"].tolist() == ["leader", "participant", "participant", "participant"]
+    assert any("1 loop row" in note for note in result.notes)
+
+
+def test_undirected_star_conventions() -> None:
+    # edges {c,x} (rows c,x and x,c: weights 1 + 1), {c,y} 2, {z,c} 2: a star of weight 2
+    rows = [("c", "x", "1"), ("x", "c", "1"), ("c", "y", "2"), ("z", "c", "2")]
+    result = metrics(frame(rows), directed=False, classes=2)
+    t = result.indicators
+    assert (t.nodes, t.edges) == (4, 3)
+    assert_allclose([t.density_binary, t.density_valued], [3 / 6, 6 / 6])
+    # Freeman undirected, (n-1)(n-2) = 6: degrees 3,1,1,1 -> 6 / 6; strengths 6,2,2,2 -> 12 / 6
+    assert_allclose([t.out_centralization_binary_pct, t.in_centralization_binary_pct], 100.0)
+    assert_allclose([t.out_centralization_valued_pct, t.in_centralization_valued_pct], 200.0)
+    # distances: centre-leaf 1 (3 pairs), leaf-leaf 2 (3 pairs)
+    assert_allclose(t.avg_path_length_gephi, 9 / 6)
+    assert t.diameter == 2
+    assert t.reciprocity == 1.0
+    table = result.table.set_index("node")
+    assert table["out_degree"].tolist() == table["in_degree"].tolist() == [3, 1, 1, 1]
+    assert table["weighted_degree"].tolist() == [6.0, 2.0, 2.0, 2.0]  # strength, not doubled
+    assert table["betweenness"].tolist() == [3.0, 0.0, 0.0, 0.0]  # the 3 leaf pairs, unordered
+    assert_allclose(table["out_closeness"], [1.0, 3 / 5, 3 / 5, 3 / 5])
+    assert table["tier"].tolist() == [2, 1, 1, 1]
+    assert table["tier_range"].tolist() == ["2: (2, 6]", "1: [2, 2]", "1: [2, 2]", "1: [2, 2]"]
+    record = node(result, "c")
+    assert (record["effective_flow"], record["role"]) == (None, None)
+    summed = "weights of 1 row added to an earlier row of the same edge (u,v and v,u are one edge)"
+    assert result.notes == (summed,)
+
+
+def test_node_file_order_isolates_and_too_few_values_for_tiers() -> None:
+    edges = frame([("b", "a", "1"), ("a", "b", "1")], ("source", "target", "weight"))
+    nodes = pd.DataFrame({"id": ["z", "a", "b"], "label": ["x", "y", "w"]})
+    result = metrics(edges, nodes)
+    assert result.table["node"].tolist() == ["z", "a", "b"]
+    z = node(result, "z")
+    assert (z["effective_flow"], z["role"], z["tier"], z["tier_range"]) == (
+        None,
+        "none",
+        None,
+        None,
+    )
+    assert result.indicators.weak_components == 2
+    # weighted degrees 0, 2, 2: two distinct values for 4 classes -> a note, not an error
+    assert result.breaks is None
+    assert result.table["tier"].isna().all()
+    reason = (
+        "natural breaks of weighted degree: 2 distinct values (0, 2), fewer than the 4 classes "
+        "asked for: tier and tier_range are null"
+    )
+    assert result.notes == (reason,)
+
+
+def test_first_appearance_order_and_no_weight_column() -> None:
+    result = metrics(frame([("b", "a"), ("c", "b"), ("b", "a")], ("source", "target")))
+    assert result.table["node"].tolist() == ["b", "a", "c"]  # row by row, source first
+    assert result.table["out_strength"].tolist() == [2.0, 0.0, 1.0]  # every row weighs 1
+    assert "no weight column: every row weighs 1" in result.notes
+    assert "weights of 1 row added to an earlier row of the same arc" in result.notes
+
+
+def test_reruns_give_the_same_partition() -> None:
+    first = reference("krackhardt_friendship", "krackhardt_nodes")
+    again = reference("krackhardt_friendship", "krackhardt_nodes")
+    assert first.table["community"].tolist() == again.table["community"].tolist()
+
+
+# -- command line
+
+
+def test_cli_json_keys_and_nulls(tmp_path: Path) -> None:
+    edges = write(tmp_path / "e.csv", "\ufeffsource,target,weight\nA,B,2\nB,A,1\nA,C,3\n")
+    nodes = write(tmp_path / "n.csv", "node,kind\nA,x\nB,x\nC,y\nNA,isolate\n")
+    args = ["metrics", "--edges", str(edges), "--nodes", str(nodes), "--json"]
+    result = CliRunner().invoke(cli.app, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert tuple(report) == JSON_KEYS
+    assert [tuple(row) for row in report["nodes_table"]] == [NODE_COLUMNS] * 4
+    assert [row["node"] for row in report["nodes_table"]] == ["A", "B", "C", "NA"]  # BOM, "NA"
+    isolate = report["nodes_table"][3]
+    assert (isolate["effective_flow"], isolate["role"]) == (None, "none")
+    assert report["directed"] is True
+    assert report["edges"] == 3
+    assert report["nodes_table"][0]["effective_flow"] == pytest.approx((5 - 1) / 6)
+    assert report["notes"]  # 3 distinct weighted degrees for 4 classes
+    assert report["nodes_table"][0]["tier"] is None
+
+
+def test_cli_undirected_json(tmp_path: Path) -> None:
+    edges = write(tmp_path / "e.csv", "source,target,weight\nA,B,2\nB,A,1\nA,C,3\n")
+    result = CliRunner().invoke(
+        cli.app, ["metrics", "--edges", str(edges), "--undirected", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["directed"], report["edges"], report["reciprocity"]) == (False, 2, 1.0)
+    a = report["nodes_table"][0]
+    assert (a["out_strength"], a["in_strength"], a["weighted_degree"]) == (6.0, 6.0, 6.0)
+    assert (a["effective_flow"], a["role"]) == (None, None)
+    # n = 3: (n-1)(n-2) = 2; degrees 2, 1, 1 -> 100 * 2 / 2
+    assert report["out_centralization_binary_pct"] == report["in_centralization_binary_pct"] == 100
+
+
+def test_cli_human_tables() -> None:
+    args = [
+        "metrics",
+        "--edges", str(SNA / "karate_weighted.csv"),
+        "--nodes", str(SNA / "karate_weighted_nodes.csv"),
+        "--undirected",
+    ]  # fmt: skip
+    result = CliRunner().invoke(cli.app, args, env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "karate_weighted.csv (undirected)" in result.stdout
+    assert "top 20 of 34 nodes by strength" in result.stdout
+    assert "and 14 more nodes" in result.stdout
+    assert "231.071" in result.stdout  # node 0's betweenness
+
+
+BAD_INPUT = [
+    ("source,target,weight\na,b,1\nb,c,\n", None, "row 3, column weight: no value"),
+    ("source,target,weight\na,b,1\nb,c,-2\n", None, "row 3, column weight: negative weight '-2'"),
+    ("source,target,weight\na,b,many\n", None, "row 2, column weight: 'many' is not a number"),
+    ("source,target,weight\na,b,inf\n", None, "row 2, column weight: 'inf' is not a finite number"),
+    ("source,target\na,b\na,x\n", "node\na\nb\n", "row 3, column target: node 'x' is not in"),
+    ("source,target\na,\n", None, "row 2, column target: no node name"),
+    ("from,to,weight\na,b,1\n", None, "missing column(s) source, target; columns found: from, to"),
+    ("", None, "empty file (no header row)"),
+    ("source,target,weight\n", None, "no data rows below the header"),
+    ("source,target,weight\na,b,1,2\n", None, "row 2: 4 fields, more than the 3 of the header"),
+    ("source,target\na,b\n", "node\na\nb\na\n", "row 4, column node: node 'a' repeats row 2"),
+]
+
+
+@pytest.mark.parametrize(
+    "case",
+    BAD_INPUT,
+    ids=[
+        "missing-weight",
+        "negative-weight",
+        "text-weight",
+        "infinite-weight",
+        "unknown-node",
+        "empty-target",
+        "missing-columns",
+        "empty-file",
+        "header-only",
+        "extra-field",
+        "duplicate-node",
+    ],
+)
+def test_cli_bad_input_is_one_line_exit_6(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    case: tuple[str, str | None, str],
+) -> None:
+    edges, nodes, expected = case
+    edge_file = write(tmp_path / "edges.csv", edges)
+    args = ["copatent", "metrics", "--edges", str(edge_file), "--json"]
+    if nodes is not None:
+        args += ["--nodes", str(write(tmp_path / "nodes.csv", nodes))]
+    # main() turns InputError into the one-line message and exit code (CliRunner runs app only)
+    monkeypatch.setattr(sys, "argv", args)
+    with pytest.raises(SystemExit) as caught:
+        cli.main()
+    assert caught.value.code == InputError.exit_code == 6
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing printed, nothing written
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith("copatent: error: ")
+    assert expected in captured.err
+    assert str(tmp_path / ("nodes.csv" if "repeats" in expected else "edges.csv")) in captured.err
+
+
+def test_cli_runner_sees_the_input_error(tmp_path: Path) -> None:
+    edge_file = write(tmp_path / "edges.csv", "source,target,weight\na,b,-1\n")
+    result = CliRunner().invoke(cli.app, ["metrics", "--edges", str(edge_file)])
+    assert isinstance(result.exception, InputError)
+    assert result.exception.exit_code == 6
+    assert "\n" not in str(result.exception)
+
+
+def test_every_problem_in_one_error() -> None:
+    edges = frame([("a", "b", "x"), ("", "b", "-1"), ("a", "q", "1")])
+    nodes = pd.DataFrame({"node": ["a", "b", "b"]})
+    with pytest.raises(InputError) as caught:
+        metrics(edges, nodes, edges_source="e.csv", nodes_source="n.csv")
+    assert str(caught.value) == (
+        "n.csv: row 4, column node: node 'b' repeats row 3; "
+        "e.csv: row 2, column weight: 'x' is not a number; "
+        "row 3, column source: no node name; row 3, column weight: negative weight '-1'; "
+        "row 4, column target: node 'q' is not in n.csv"
+    )
+
+
+def test_numbers_as_well_as_text() -> None:
+    # a caller may pass numeric columns; blank rows (all cells empty) are skipped
+    edges = pd.DataFrame(
+        {"source": ["a", "", "b"], "target": ["b", "", "c"], "weight": [1.5, np.nan, 2]}
+    )
+    result = metrics(edges)
+    assert result.table["weighted_degree"].tolist() == [1.5, 3.5, 2.0]
