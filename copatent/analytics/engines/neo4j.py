@@ -1,28 +1,35 @@
 """The neo4j engine (default): Cypher aggregates, Graph Data Science computes.
 
-For one scale, one query (``collab/<scale>_edges``) aggregates the first-applicant collaborations
-of every requested period inside the database; the edges are written back as
-``(:City|Province|Applicant)-[:COLLABORATES {scale, period, weight}]->()`` (replacing those of the
-same scale and periods, in one transaction) so that Neo4j Browser shows the networks the tables
-describe. Each period is then projected twice, always dropped after use:
+For one scale:
 
-- directed (``collab/project_directed``): degree and strength out and in, betweenness, closeness,
-  weakly connected components and all shortest paths;
-- undirected with ``W + Wᵀ`` (``collab/project_undirected``): local clustering coefficient and
-  Louvain, concurrency 1, ``restarts`` times with the nodes numbered in seeded random orders (GDS
-  Louvain visits nodes in id order and has no seed of its own), keeping the partition of highest
-  modularity (:mod:`copatent.analytics.community`).
+1. one query (``collab/<scale>_edges``) aggregates the first-applicant collaborations of every
+   requested period inside the database;
+2. the edges are written back as ``()-[:COLLABORATES {scale, period, weight}]->()`` between the
+   City, Province or Applicant nodes (replacing those of the same scale and periods, in one
+   transaction), so that Neo4j Browser shows the networks the tables describe;
+3. two GDS graphs are projected from those edge lists (Cypher projections, always dropped after
+   use), each holding every period as its own node label, so that one query per algorithm runs
+   it on every period (``nodeLabels``) and the cost does not grow with round trips:
+
+   - directed (``collab/project_arcs``): degree and strength out and in, betweenness, out- and
+     in-closeness, weakly connected components and all shortest paths;
+   - undirected with ``W + Wᵀ`` (``collab/project_pairs``): the local clustering coefficient, and
+     Louvain (concurrency 1) on ``restarts`` copies of each period whose nodes are numbered in
+     seeded random orders (GDS Louvain visits nodes in id order and has no seed of its own),
+     keeping the partition of highest modularity (:mod:`copatent.analytics.community`).
 
 Betweenness on a network larger than ``betweenness_sources`` nodes is estimated from that many
-sampled source nodes (GDS ``samplingSize``, fixed ``samplingSeed``; Brandes & Pich 2007,
-doi:10.1142/S0218127407018403); :attr:`PeriodGraph.betweenness_sources` says so, and the
-output repeats it.
+source nodes sampled with a fixed ``samplingSeed``, single-threaded so that the sample is
+reproducible (GDS ``samplingSize``; Brandes & Pich 2007, doi:10.1142/S0218127407018403);
+:attr:`PeriodGraph.betweenness_sources` says so, and the output repeats it.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
@@ -32,16 +39,40 @@ from copatent.analytics import centrality, community
 from copatent.analytics.collab import Scale
 from copatent.analytics.engines.base import PeriodGraph, period_label, sorted_edges
 from copatent.analytics.network import Network
-from copatent.db import Database, Projection
+from copatent.db import Database
 
 DEFAULT_BETWEENNESS_SOURCES: Final = 2000
 """Above this many nodes betweenness is sampled from this many source nodes."""
+
+DEFAULT_SESSIONS: Final = 2
+"""Algorithm queries run at once, each in its own session (GDS calls are single-threaded)."""
+
+_QUIET: Final[dict[str, Any]] = {"logProgress": False}
 
 _EDGE_QUERY: Final[dict[Scale, str]] = {
     "province": "collab/province_edges",
     "city": "collab/city_edges",
     "applicant": "collab/applicant_edges",
 }
+
+
+@dataclass(frozen=True, eq=False)
+class _Period:
+    """One period's aggregated rows, before GDS: edges, nodes, and the node ids of projections."""
+
+    period: tuple[int, int]
+    edges: pd.DataFrame
+    nodes: pd.DataFrame
+    unplaced: int
+    offset: int  # node i has id offset + i in the directed projection
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self.nodes["node"])
+
+    def indices(self, column: str) -> np.ndarray:
+        position = {k: i for i, k in enumerate(self.keys)}
+        return self.edges[column].map(position).to_numpy(dtype=np.int64)
 
 
 class Neo4jEngine:
@@ -56,12 +87,18 @@ class Neo4jEngine:
         seed: int = community.DEFAULT_SEED,
         restarts: int = community.DEFAULT_RESTARTS,
         betweenness_sources: int | None = DEFAULT_BETWEENNESS_SOURCES,
+        sessions: int = DEFAULT_SESSIONS,
     ) -> None:
         self.db = db
         self.seed = seed
         self.restarts = restarts
         self.betweenness_sources = betweenness_sources
-        self._keys: dict[int, str] = {}
+        self.sessions = sessions
+
+    def _in_parallel(self, jobs: list[tuple[str, dict[str, Any]]]) -> list[pd.DataFrame]:
+        """Run the named read queries, ``sessions`` at a time; results in the order of ``jobs``."""
+        with ThreadPoolExecutor(max_workers=self.sessions) as pool:
+            return list(pool.map(lambda job: self.db.run(*job), jobs))
 
     def period_graphs(self, scale: Scale, periods: Sequence[tuple[int, int]]) -> list[PeriodGraph]:
         labels = [period_label(p) for p in periods]
@@ -85,131 +122,230 @@ class Neo4jEngine:
             },
             write=True,
         )
-        return [
-            self._period_graph(scale, period, label, rows[rows["period"] == label])
-            for label, period in zip(labels, periods, strict=True)
-        ]
-
-    def _period_graph(
-        self, scale: Scale, period: tuple[int, int], label: str, rows: pd.DataFrame
-    ) -> PeriodGraph:
-        placed = rows[rows["source"].notna() & rows["target"].notna()]
-        inside = placed["source"] == placed["target"]
-        edges = sorted_edges(placed[~inside])
-        keys = sorted(set(edges["source"]) | set(edges["target"]))
-        names = dict(zip(placed["source"], placed["source_name"], strict=True)) | dict(
-            zip(placed["target"], placed["target_name"], strict=True)
-        )
-        internal = placed[inside].groupby("source")["weight"].sum()
-        nodes = pd.DataFrame(
-            {
-                "node": keys,
-                "name": [str(names[k]) for k in keys],
-                "internal": internal.reindex(keys, fill_value=0).astype(int).to_numpy(),
-            }
-        )
-        unplaced = int(rows.loc[rows["source"].isna() | rows["target"].isna(), "weight"].sum())
-        if not keys:
-            return PeriodGraph(
-                scale=scale,
-                period=period,
-                edges=edges,
-                nodes=nodes,
-                measures=pd.DataFrame(columns=["node", *centrality.MEASURES]),
-                communities=np.zeros(0, dtype=int),
-                path_length=0.0,
-                diameter=0,
-                unplaced=unplaced,
-            )
-        params = {"scale": scale, "period": label}
-        stem = f"copatent-{os.getpid()}-{scale}-{label}"
-        with self.db.projection(f"{stem}-directed", "collab/project_directed", params) as graph:
-            measures, sources = self._directed_measures(graph, len(keys))
-            paths = self.db.run("collab/path_lengths", {"graph_name": graph.graph.name()})
-        element_ids = dict(zip(placed["source"], placed["source_id"], strict=True)) | dict(
-            zip(placed["target"], placed["target_id"], strict=True)
-        )
-        net = Network.from_edges(edges, keys)
-        partitions = []
-        for r in range(self.restarts):
-            order = np.random.default_rng(self.seed + r).permutation(len(keys))
-            with self.db.projection(
-                f"{stem}-undirected-{r}",
-                "collab/project_undirected",
-                params | {"node_ids": [element_ids[keys[i]] for i in order]},
-            ) as graph:
-                if r == 0:
-                    measures["clustering"] = self._by_node(
-                        graph, "local_clustering_coefficient", "localClusteringCoefficient"
-                    )
-                louvain = self._by_node(
-                    graph,
-                    "louvain",
-                    "communityId",
-                    relationship_weight_property="weight",
-                    concurrency=1,
+        parts: list[_Period] = []
+        offset = 0
+        for label, period in zip(labels, periods, strict=True):
+            part = _aggregate(period, rows[rows["period"] == label], offset)
+            parts.append(part)
+            offset += len(part.nodes)
+        live = [j for j, part in enumerate(parts) if len(part.nodes)]
+        stem = f"copatent-{os.getpid()}-{scale}"
+        measures, paths, sampled = self._directed(f"{stem}-directed", parts, live)
+        clustering, partitions = self._undirected(f"{stem}-undirected", parts, live)
+        result = []
+        for j, part in enumerate(parts):
+            frame = measures.get(j, pd.DataFrame(index=pd.Index([], dtype=object)))
+            frame = frame.assign(clustering=clustering.get(j, pd.Series(dtype=float)))
+            frame = frame.reindex(part.keys)
+            frame["weighted_degree"] = frame["out_strength"] + frame["in_strength"]
+            frame["component"] = community.canonical_labels(frame["component"].tolist())
+            frame = frame.reset_index(names="node")[["node", *centrality.MEASURES]]
+            for column in ("out_degree", "in_degree", "component"):
+                frame[column] = frame[column].astype(int)
+            pairs, mean, longest = paths.get(j, (0, 0.0, 0))
+            if part.keys:
+                net = Network.from_edges(part.edges, part.keys)
+                communities, _ = community.best_partition(net, partitions[j])
+            else:
+                communities = np.zeros(0, dtype=int)
+            result.append(
+                PeriodGraph(
+                    scale=scale,
+                    period=part.period,
+                    edges=part.edges,
+                    nodes=part.nodes,
+                    measures=frame,
+                    communities=communities,
+                    path_length=float(mean) if pairs else 0.0,
+                    diameter=int(longest) if pairs else 0,
+                    unplaced=part.unplaced,
+                    betweenness_sources=sampled.get(j),
                 )
-            partitions.append(louvain.reindex(keys).tolist())
-        communities, _ = community.best_partition(net, partitions)
-        measures = measures.reindex(keys)
-        measures["component"] = community.canonical_labels(measures["component"].tolist())
-        measures = measures.reset_index(names="node")[["node", *centrality.MEASURES]]
-        for column in ("out_degree", "in_degree", "component"):
-            measures[column] = measures[column].astype(int)
-        row = paths.iloc[0]
-        return PeriodGraph(
-            scale=scale,
-            period=period,
-            edges=edges,
-            nodes=nodes,
-            measures=measures,
-            communities=communities,
-            path_length=float(row["mean"]) if row["pairs"] else 0.0,
-            diameter=int(row["longest"]) if row["pairs"] else 0,
-            unplaced=unplaced,
-            betweenness_sources=sources,
-        )
+            )
+        return result
 
-    def _directed_measures(self, graph: Projection, n: int) -> tuple[pd.DataFrame, int | None]:
-        def by(algorithm: str, column: str, types: str = "ARC", **config: Any) -> pd.Series:
-            return self._by_node(graph, algorithm, column, relationship_types=[types], **config)
+    # ----------------------------------------------------------------------------------------
+    # the directed graph: degree, strength, betweenness, closeness, components, paths
 
-        weight = {"relationship_weight_property": "weight"}
-        frame = pd.DataFrame(
+    def _directed(
+        self, graph_name: str, parts: list[_Period], live: list[int]
+    ) -> tuple[dict[int, pd.DataFrame], dict[int, tuple[int, float, float]], dict[int, int]]:
+        if not live:
+            return {}, {}, {}
+        arcs: list[list[Any]] = []
+        for j in live:
+            part = parts[j]
+            src = (part.indices("source") + part.offset).tolist()
+            dst = (part.indices("target") + part.offset).tolist()
+            weights = part.edges["weight"].tolist()
+            arcs += [[s, t, w, f"P{j}"] for s, t, w in zip(src, dst, weights, strict=True)]
+        runs: dict[str, list[dict[str, Any]]] = {
+            "degree": [],
+            "betweenness": [],
+            "closeness": [],
+            "wcc": [],
+            "path_lengths": [],
+        }
+        sampled: dict[int, int] = {}
+        for j in live:
+            base: dict[str, Any] = {"nodeLabels": [f"P{j}"]} | _QUIET
+            arc = base | {"relationshipTypes": ["ARC"]}
+            rev = base | {"relationshipTypes": ["REVERSED"]}
+            weighted: dict[str, Any] = {"relationshipWeightProperty": "weight"}
+            runs["degree"] += [
+                {"run": f"out_degree|{j}", "config": arc},
+                {"run": f"in_degree|{j}", "config": rev},
+                {"run": f"out_strength|{j}", "config": arc | weighted},
+                {"run": f"in_strength|{j}", "config": rev | weighted},
+            ]
+            runs["closeness"] += [
+                {"run": f"out_closeness|{j}", "config": rev},
+                {"run": f"in_closeness|{j}", "config": arc},
+            ]
+            between = arc
+            n = len(parts[j].nodes)
+            if self.betweenness_sources is not None and n > self.betweenness_sources:
+                sampled[j] = self.betweenness_sources
+                between = arc | {
+                    "samplingSize": self.betweenness_sources,
+                    "samplingSeed": self.seed,
+                    "concurrency": 1,  # the sample is reproducible from the seed only so
+                }
+            runs["betweenness"].append({"run": f"betweenness|{j}", "config": between})
+            runs["wcc"].append({"run": f"component|{j}", "config": arc})
+            runs["path_lengths"].append({"run": str(j), "config": arc})
+        columns: dict[int, dict[str, pd.Series]] = {j: {} for j in live}
+        algorithms = ("degree", "betweenness", "closeness", "wcc", "path_lengths")
+        with self.db.projection(graph_name, "collab/project_arcs", {"arcs": arcs}):
+            results = self._in_parallel(
+                [
+                    (f"collab/gds_{name}", {"graph_name": graph_name, "runs": runs[name]})
+                    for name in algorithms
+                ]
+            )
+        for found in results[:-1]:
+            for run, frame in found.groupby("run", sort=False):
+                measure, period = str(run).split("|")
+                part = parts[int(period)]
+                keys = np.asarray(part.keys, dtype=object)
+                index = keys[frame["nodeId"].to_numpy(dtype=np.int64) - part.offset]
+                values = frame["value"].to_numpy()
+                columns[int(period)][measure] = pd.Series(values, index=index)
+        paths = {
+            int(row["run"]): (
+                int(row["pairs"]),
+                float(row["mean"] or 0),
+                float(row["longest"] or 0),
+            )
+            for row in results[-1].to_dict("records")
+        }
+        return {j: pd.DataFrame(columns[j]) for j in live}, paths, sampled
+
+    # ----------------------------------------------------------------------------------------
+    # the undirected graph: local clustering and Louvain on seeded node orders
+
+    def _undirected(
+        self, graph_name: str, parts: list[_Period], live: list[int]
+    ) -> tuple[dict[int, pd.Series], dict[int, list[list[object]]]]:
+        if not live:
+            return {}, {}
+        nodes: list[list[Any]] = []
+        pairs: list[list[Any]] = []
+        copies: dict[str, tuple[int, int, np.ndarray]] = {}  # label -> (period, base, order)
+        base = 0
+        for j in live:
+            part = parts[j]
+            a, b = part.indices("source"), part.indices("target")
+            low, high = np.minimum(a, b), np.maximum(a, b)
+            summed = (
+                pd.DataFrame({"low": low, "high": high, "w": part.edges["weight"].to_numpy()})
+                .groupby(["low", "high"], sort=True)["w"]
+                .sum()
+                .reset_index()
+            )
+            n = len(part.nodes)
+            for r in range(self.restarts):
+                order = np.random.default_rng(self.seed + r).permutation(n)
+                rank = np.empty(n, dtype=np.int64)
+                rank[order] = np.arange(n)
+                label = f"P{j}R{r}"
+                copies[label] = (j, base, order)
+                nodes += [[base + q, label] for q in range(n)]
+                ids_low = (rank[summed["low"].to_numpy()] + base).tolist()
+                ids_high = (rank[summed["high"].to_numpy()] + base).tolist()
+                pairs += [
+                    [x, y, w, label]
+                    for x, y, w in zip(ids_low, ids_high, summed["w"].tolist(), strict=True)
+                ]
+                base += n
+        louvain_runs = [
             {
-                "out_degree": by("degree", "score"),
-                "in_degree": by("degree", "score", "REVERSED"),
-                "out_strength": by("degree", "score", **weight),
-                "in_strength": by("degree", "score", "REVERSED", **weight),
+                "run": label,
+                "config": {
+                    "nodeLabels": [label],
+                    "relationshipWeightProperty": "weight",
+                    "concurrency": 1,  # GDS Louvain is deterministic single-threaded
+                }
+                | _QUIET,
             }
-        )
-        frame["weighted_degree"] = frame["out_strength"] + frame["in_strength"]
-        sources = self.betweenness_sources
-        if sources is not None and n > sources:
-            frame["betweenness"] = by(
-                "betweenness",
-                "score",
-                sampling_size=sources,
-                sampling_seed=self.seed,
-                concurrency=1,  # the sample is reproducible from the seed only single-threaded
+            for label in copies
+        ]
+        clustering_runs = [
+            {"run": f"P{j}R0", "config": {"nodeLabels": [f"P{j}R0"]} | _QUIET} for j in live
+        ]
+        chunks = [louvain_runs[i :: self.sessions] for i in range(self.sessions)]
+        with self.db.projection(
+            graph_name, "collab/project_pairs", {"nodes": nodes, "pairs": pairs}
+        ):
+            found_lcc, *found_chunks = self._in_parallel(
+                [
+                    (
+                        "collab/gds_local_clustering",
+                        {"graph_name": graph_name, "runs": clustering_runs},
+                    )
+                ]
+                + [
+                    ("collab/gds_louvain", {"graph_name": graph_name, "runs": chunk})
+                    for chunk in chunks
+                    if chunk
+                ]
             )
-        else:
-            frame["betweenness"] = by("betweenness", "score")
-            sources = None
-        frame["out_closeness"] = by("closeness", "score", "REVERSED")
-        frame["in_closeness"] = by("closeness", "score")
-        frame["component"] = by("wcc", "componentId")
-        return frame, sources
+        found_louvain = pd.concat(found_chunks, ignore_index=True)
 
-    def _by_node(self, graph: Projection, algorithm: Any, column: str, **config: Any) -> pd.Series:
-        """One algorithm's result column, indexed by node key."""
-        frame = graph.stream(algorithm, **config)
-        ids = frame["nodeId"].astype(int).tolist()
-        missing = [i for i in ids if i not in self._keys]
-        if missing:  # GDS node ids are the database's: stable across this run's projections
-            found = self.db.run("collab/node_keys", {"ids": missing})
-            self._keys.update(
-                zip(found["nodeId"].astype(int), found["node"].astype(str), strict=True)
-            )
-        values = frame[column].to_numpy()
-        return pd.Series(values, index=[self._keys[i] for i in ids], name=column)
+        def by_key(label: str, frame: pd.DataFrame) -> pd.Series:
+            j, first, order = copies[label]
+            keys = np.asarray(parts[j].keys, dtype=object)
+            rank = frame["nodeId"].to_numpy(dtype=np.int64) - first
+            return pd.Series(frame["value"].to_numpy(), index=keys[order[rank]])
+
+        clustering = {
+            copies[str(label)][0]: by_key(str(label), frame)
+            for label, frame in found_lcc.groupby("run", sort=False)
+        }
+        partitions: dict[int, list[list[object]]] = {j: [] for j in live}
+        for copy, frame in found_louvain.groupby("run", sort=False):
+            period = copies[str(copy)][0]
+            found = by_key(str(copy), frame).reindex(parts[period].keys)
+            partitions[period].append(found.tolist())
+        return clustering, partitions
+
+
+def _aggregate(period: tuple[int, int], rows: pd.DataFrame, offset: int) -> _Period:
+    """Edges, nodes (with internal counts and names) and unplaced count of one period's rows."""
+    placed = rows[rows["source"].notna() & rows["target"].notna()]
+    inside = placed["source"] == placed["target"]
+    edges = sorted_edges(placed[~inside])
+    keys = sorted(set(edges["source"]) | set(edges["target"]))
+    names = dict(zip(placed["source"], placed["source_name"], strict=True)) | dict(
+        zip(placed["target"], placed["target_name"], strict=True)
+    )
+    internal = placed[inside].groupby("source")["weight"].sum()
+    nodes = pd.DataFrame(
+        {
+            "node": keys,
+            "name": [str(names[k]) for k in keys],
+            "internal": internal.reindex(keys, fill_value=0).astype(int).to_numpy(),
+        }
+    )
+    unplaced = int(rows.loc[rows["source"].isna() | rows["target"].isna(), "weight"].sum())
+    return _Period(period, edges, nodes, unplaced, offset)
