@@ -80,6 +80,13 @@ def analyze(
         str, typer.Option(help="Period whose edge-weight breaks define every period's edge tiers.")
     ] = period_label(analysis.DEFAULT_BASELINE),
     classes: Annotated[int, typer.Option(min=2, help="Natural-break classes (Jenks).")] = 4,
+    isolates: Annotated[
+        bool,
+        typer.Option(
+            "--isolates",
+            help="Keep regions whose collaborations were all internal, as isolated nodes.",
+        ),
+    ] = False,
     engine: Annotated[
         EngineChoice,
         typer.Option(
@@ -131,7 +138,11 @@ def analyze(
             raise InputError("--engine memory reads the exports: give them with --input")
         _, prepared, _ = prepare_inputs(inputs, columns, topic, keywords, drop_policy)
         result = _run(
-            MemoryEngine(prepared, seed=seed, restarts=restarts), scales, periods, base, classes
+            MemoryEngine(prepared, seed=seed, restarts=restarts, isolates=isolates),
+            scales,
+            periods,
+            base,
+            classes,
         )
     else:
         if inputs:
@@ -140,7 +151,11 @@ def analyze(
             )
         with Database(server.connection_settings()) as db:
             neo = Neo4jEngine(
-                db, seed=seed, restarts=restarts, betweenness_sources=betweenness_sources
+                db,
+                seed=seed,
+                restarts=restarts,
+                betweenness_sources=betweenness_sources,
+                isolates=isolates,
             )
             result = _run(neo, scales, periods, base, classes)
     if all(t.graph.edges.empty for t in result):

@@ -28,8 +28,10 @@ class MemoryEngine:
         *,
         seed: int = community.DEFAULT_SEED,
         restarts: int = community.DEFAULT_RESTARTS,
+        isolates: bool = False,
     ) -> None:
         self.prepared = prepared
+        self.isolates = isolates
         self.seed = seed
         self.restarts = restarts
         self.collabs = collaborations(prepared.applied, prepared.patents, prepared.applicants)
@@ -47,7 +49,10 @@ class MemoryEngine:
         for period in periods:
             aggregated = period_network(self.collabs, scale=scale, period=period)
             edges = sorted_edges(aggregated.edges)
-            keys = sorted(set(edges["source"]) | set(edges["target"]))
+            ends = set(edges["source"]) | set(edges["target"])
+            if self.isolates:  # regions with only internal collaboration (DESIGN.md item 5)
+                ends |= set(aggregated.internal.index[aggregated.internal > 0].astype(str))
+            keys = sorted(ends)
             net = Network.from_edges(edges, keys)
             nodes = pd.DataFrame(
                 {

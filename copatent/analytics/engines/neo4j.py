@@ -49,6 +49,18 @@ DEFAULT_SESSIONS: Final = 2
 
 _QUIET: Final[dict[str, Any]] = {"logProgress": False}
 
+_PROJECTED: Final[tuple[str, ...]] = (
+    "out_degree",
+    "in_degree",
+    "out_strength",
+    "in_strength",
+    "betweenness",
+    "out_closeness",
+    "in_closeness",
+    "component",
+)
+"""The measures the directed projection gives."""
+
 _EDGE_QUERY: Final[dict[Scale, str]] = {
     "province": "collab/province_edges",
     "city": "collab/city_edges",
@@ -88,12 +100,14 @@ class Neo4jEngine:
         restarts: int = community.DEFAULT_RESTARTS,
         betweenness_sources: int | None = DEFAULT_BETWEENNESS_SOURCES,
         sessions: int = DEFAULT_SESSIONS,
+        isolates: bool = False,
     ) -> None:
         self.db = db
         self.seed = seed
         self.restarts = restarts
         self.betweenness_sources = betweenness_sources
         self.sessions = sessions
+        self.isolates = isolates
 
     def _in_parallel(self, jobs: list[tuple[str, dict[str, Any]]]) -> list[pd.DataFrame]:
         """Run the named read queries, ``sessions`` at a time; results in the order of ``jobs``."""
@@ -125,29 +139,37 @@ class Neo4jEngine:
         parts: list[_Period] = []
         offset = 0
         for label, period in zip(labels, periods, strict=True):
-            part = _aggregate(period, rows[rows["period"] == label], offset)
+            part = _aggregate(period, rows[rows["period"] == label], offset, isolates=self.isolates)
             parts.append(part)
             offset += len(part.nodes)
-        live = [j for j, part in enumerate(parts) if len(part.nodes)]
+        live = [j for j, part in enumerate(parts) if len(part.edges)]
         stem = f"copatent-{os.getpid()}-{scale}"
         measures, paths, sampled = self._directed(f"{stem}-directed", parts, live)
         clustering, partitions = self._undirected(f"{stem}-undirected", parts, live)
         result = []
         for j, part in enumerate(parts):
-            frame = measures.get(j, pd.DataFrame(index=pd.Index([], dtype=object)))
+            frame = measures.get(j, pd.DataFrame(columns=list(_PROJECTED), dtype=float))
             frame = frame.assign(clustering=clustering.get(j, pd.Series(dtype=float)))
             frame = frame.reindex(part.keys)
+            # nodes without arcs (isolates: --isolates) are in no projection: every measure is 0,
+            # and each is its own component and community, as igraph has it
+            alone = frame["out_degree"].isna().to_numpy()
+            frame = frame.fillna({c: 0.0 for c in (*_PROJECTED, "clustering") if c != "component"})
             frame["weighted_degree"] = frame["out_strength"] + frame["in_strength"]
-            frame["component"] = community.canonical_labels(frame["component"].tolist())
+            frame["component"] = community.canonical_labels(_own_group(frame["component"], alone))
             frame = frame.reset_index(names="node")[["node", *centrality.MEASURES]]
             for column in ("out_degree", "in_degree", "component"):
                 frame[column] = frame[column].astype(int)
             pairs, mean, longest = paths.get(j, (0, 0.0, 0))
-            if part.keys:
-                net = Network.from_edges(part.edges, part.keys)
-                communities, _ = community.best_partition(net, partitions[j])
-            else:
-                communities = np.zeros(0, dtype=int)
+            net = Network.from_edges(part.edges, part.keys)
+            candidates = [
+                _own_group(pd.Series(p, index=part.keys), alone) for p in partitions.get(j, [])
+            ]
+            communities = (
+                community.best_partition(net, candidates)[0]
+                if candidates
+                else community.canonical_labels(part.keys)
+            )
             result.append(
                 PeriodGraph(
                     scale=scale,
@@ -330,12 +352,23 @@ class Neo4jEngine:
         return clustering, partitions
 
 
-def _aggregate(period: tuple[int, int], rows: pd.DataFrame, offset: int) -> _Period:
+def _own_group(labels: pd.Series, alone: np.ndarray) -> list[object]:
+    """``labels`` with every ``alone`` node in a group of its own."""
+    return [
+        ("alone", key) if a else value
+        for key, value, a in zip(labels.index, labels, alone, strict=True)
+    ]
+
+
+def _aggregate(
+    period: tuple[int, int], rows: pd.DataFrame, offset: int, *, isolates: bool
+) -> _Period:
     """Edges, nodes (with internal counts and names) and unplaced count of one period's rows."""
     placed = rows[rows["source"].notna() & rows["target"].notna()]
     inside = placed["source"] == placed["target"]
     edges = sorted_edges(placed[~inside])
-    keys = sorted(set(edges["source"]) | set(edges["target"]))
+    ends = set(edges["source"]) | set(edges["target"])
+    keys = sorted(ends | set(placed.loc[inside, "source"]) if isolates else ends)
     names = dict(zip(placed["source"], placed["source_name"], strict=True)) | dict(
         zip(placed["target"], placed["target_name"], strict=True)
     )
