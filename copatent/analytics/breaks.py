@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from copatent._errors import InputError
+from copatent.analytics._validate import as_numbers
 
 DEFAULT_CLASSES: Final = 4
 """Classes of the study's tiers (DESIGN.md item 8)."""
@@ -104,7 +105,7 @@ class Breaks:
         InputError
             When ``values`` are not numbers, not one-dimensional, or contain NaN.
         """
-        array = _as_numbers(values, what)
+        array = as_numbers(values, what)
         missing = int(np.isnan(array).sum())
         if missing:
             raise InputError(f"cannot classify {what}: {_count(missing, 'NaN value')}")
@@ -185,7 +186,7 @@ def jenks(values: npt.ArrayLike, k: int = DEFAULT_CLASSES, *, what: str = "value
     ...
     copatent._errors.InputError: natural breaks of edge weights of city 2001-2005: 2 distinct values (1, 2), fewer than the 3 classes asked for
     """  # noqa: E501 (a doctest's expected line cannot be wrapped)
-    array = _as_numbers(values, what)
+    array = as_numbers(values, what)
     problems = []
     if k < 2:
         problems.append(f"k must be at least 2, got {k}")
@@ -221,16 +222,6 @@ def tiers(
     """
     breaks = jenks(values, k, what=what)
     return breaks, breaks.classify(values, what=what)
-
-
-def _as_numbers(values: npt.ArrayLike, what: str) -> npt.NDArray[np.float64]:
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise InputError(f"{what} must be numbers: {error}") from None
-    if array.ndim != 1:
-        raise InputError(f"{what} must be one-dimensional, got shape {array.shape}")
-    return array
 
 
 def _pairs(bounds: tuple[float, ...]) -> Iterator[tuple[float, float]]:

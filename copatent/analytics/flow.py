@@ -31,6 +31,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from copatent._errors import InputError
+from copatent.analytics._validate import as_numbers
 
 ROLES: Final[tuple[str, ...]] = ("leader", "participant", "balanced", "none")
 """Values of the ``role`` column, in reporting order."""
@@ -184,10 +185,4 @@ def summarize(flows: pd.DataFrame) -> FlowSummary:
 
 
 def _strengths(values: npt.ArrayLike, name: str, what: str) -> npt.NDArray[np.float64]:
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise InputError(f"{what}: {name} must be numbers: {error}") from None
-    if array.ndim != 1:
-        raise InputError(f"{what}: {name} must be one-dimensional, got shape {array.shape}")
-    return array
+    return as_numbers(values, f"{what}: {name}")
