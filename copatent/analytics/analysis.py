@@ -19,6 +19,7 @@ is left empty and the reason is kept in :attr:`PeriodTables.notes`.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -83,7 +84,7 @@ class Analysis:
                 {"scale": g.scale, "period": g.label}
                 | t.indicators.as_dict()
                 | {
-                    "internal": int(g.nodes["internal"].sum()),
+                    "internal": g.internal,
                     "unplaced": g.unplaced,
                     "betweenness": "exact" if sampled is None else f"sampled from {sampled}",
                 }
@@ -116,7 +117,7 @@ class Analysis:
 
     def write(self, out: Path) -> list[Path]:
         """Write the CSV files into ``out`` (created); each file appears whole or not at all."""
-        out.mkdir(parents=True, exist_ok=True)
+        writable_folder(out)
         written = [
             _write_csv(self.table1(), out / "table1.csv"),
             _write_csv(self.edge_tiers(), out / "edge_tiers.csv"),
@@ -129,15 +130,26 @@ class Analysis:
         return written
 
 
+def writable_folder(out: Path) -> Path:
+    """Create ``out`` if needed and check that files can be written in it (one-line errors)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".copatent-"):
+            pass
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write the tables there: {exc.strerror or exc}") from None
+    return out
+
+
 def parse_period(text: str) -> tuple[int, int]:
     """``"2016-2020"`` → ``(2016, 2020)``; a clear error for anything else.
 
     >>> parse_period("2001-2005")
     (2001, 2005)
     """
-    parts = text.strip().split("-")
-    if len(parts) == 2 and all(p.strip().isdigit() for p in parts):
-        start, end = int(parts[0]), int(parts[1])
+    found = re.fullmatch(r"\s*([0-9]{4})\s*-\s*([0-9]{4})\s*", text)
+    if found:
+        start, end = int(found[1]), int(found[2])
         if start <= end:
             return start, end
     raise InputError(f"period {text!r}: expected two years START-END with START <= END")

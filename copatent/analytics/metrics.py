@@ -199,6 +199,9 @@ def metrics(
     frame, more = _arcs(clean, names, directed=directed)
     notes += more
     net = Network.from_edges(frame, names)
+    total = sum(net.edges["weight"].tolist())  # Python floats: inf on overflow, no warning
+    if not math.isfinite(total) or not math.isfinite(2 * total):
+        raise InputError(f"{edges_source}: the weights sum to more than a float can hold")
 
     partition = louvain(net, seed=seed, restarts=restarts)
     table1 = indicators(net, communities=partition)

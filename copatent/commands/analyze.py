@@ -133,9 +133,14 @@ def analyze(
     periods = _periods(period)
     base = analysis.parse_period(baseline)
     scales: tuple[Scale, ...] = SCALES if scale is ScaleChoice.all else (scale.value,)  # type: ignore[assignment]
-    if engine is EngineChoice.memory:
-        if not inputs:
-            raise InputError("--engine memory reads the exports: give them with --input")
+    if (engine is EngineChoice.memory) != bool(inputs):
+        raise InputError(
+            "--engine memory reads the exports: give them with --input"
+            if engine is EngineChoice.memory
+            else "--input is for --engine memory; the neo4j engine analyses what was loaded"
+        )
+    analysis.writable_folder(out)
+    if inputs:
         _, prepared, _ = prepare_inputs(inputs, columns, topic, keywords, drop_policy)
         result = _run(
             MemoryEngine(prepared, seed=seed, restarts=restarts, isolates=isolates),
@@ -145,10 +150,6 @@ def analyze(
             classes,
         )
     else:
-        if inputs:
-            raise InputError(
-                "--input is for --engine memory; the neo4j engine analyses what was loaded"
-            )
         with Database(server.connection_settings()) as db:
             neo = Neo4jEngine(
                 db,
@@ -160,8 +161,8 @@ def analyze(
             result = _run(neo, scales, periods, base, classes)
     if all(t.graph.edges.empty for t in result):
         raise InputError(
-            "no collaborations in the chosen periods: load multi-applicant patents first "
-            "(copatent load) or choose other periods"
+            "no collaborations between different nodes in the chosen periods and scales: load "
+            "multi-applicant patents first (copatent load), or choose other periods or scales"
         )
     files = result.write(out)
     if as_json:
@@ -249,7 +250,8 @@ def _print_flow(result: analysis.Analysis, scale: Scale) -> None:
     for p in result.periods:
         t = result.tables[(scale, period_label(p))]
         summary = flow.summarize(t.flow)
-        lead = t.flow.iloc[0] if len(t.flow) else None
+        leaders = t.flow[t.flow["role"] == "leader"]  # sorted by A, highest first
+        lead = leaders.iloc[0] if len(leaders) else None
         leader = "" if lead is None else f"{lead['name']} A={lead['effective_flow']:.3f}"
         table.add_row(
             period_label(p),

@@ -123,7 +123,10 @@ def _from_columns(province_text: pd.Series, city_text: pd.Series) -> pd.DataFram
     # a municipality named in either column is its own city
     municipal = province_code.where(province_code.isin(regions.MUNICIPALITIES))
     city_code = city_code.fillna(municipal)
-    province_code = province_code.fillna(city_code.map(_province_of))
+    # a known city decides the province, also when the province column names another one: the
+    # graph places an applicant in its city and the city in its province, and both engines must
+    # count the same province
+    province_code = city_code.map(_province_of).fillna(province_code)
     return pd.DataFrame(
         {"city_adcode": city_code.to_numpy(), "province_adcode": province_code.to_numpy()}
     )

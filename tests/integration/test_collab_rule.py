@@ -59,12 +59,15 @@ HAND_MADE = {
         },
         {},
         0,
+        0,
     ),
-    "city": ({("110000", "150200"): 1, ("110000", "360700"): 1}, {"110000": 1}, 1),
+    # Xiamen's one collaboration is internal: not a node, but counted in the period's internal
+    "city": ({("110000", "150200"): 1, ("110000", "360700"): 1}, {"110000": 1}, 1, 2),
     "province": (
         {("110000", "150000"): 1, ("110000", "360000"): 1, ("150000", "360000"): 1},
         {"110000": 1},
         0,
+        2,
     ),
 }
 
@@ -76,7 +79,7 @@ def test_first_applicant_rule_on_a_hand_made_export(
     """4 applicants give 3 arcs; B-C, B-D, C-D are not counted; A-B is internal to Beijing."""
     prepared = _hand_made()
     writer.write(db, prepared, key="hand-made")
-    edges, internal, unplaced = HAND_MADE[scale]
+    edges, internal, unplaced, internal_total = HAND_MADE[scale]
     for engine in (Neo4jEngine(db, restarts=1), MemoryEngine(prepared, restarts=1)):
         (graph,) = engine.period_graphs(scale, [(2016, 2020)])
         found = {(s, t): w for s, t, w in graph.edges.itertuples(index=False)}
@@ -84,6 +87,7 @@ def test_first_applicant_rule_on_a_hand_made_export(
         inside = graph.nodes.set_index("node")["internal"]
         assert inside[inside > 0].to_dict() == internal, engine.name
         assert graph.unplaced == unplaced, engine.name
+        assert graph.internal == internal_total, engine.name
 
 
 def test_isolates_keep_regions_with_only_internal_collaboration(

@@ -64,3 +64,11 @@ def test_region_tables() -> None:
         assert cities.loc[code, "province_adcode"] == code
     assert cities.loc["540600", ["lon", "lat"]].notna().all()  # 那曲 fixed
     assert regions.city_of("469022") is None  # a Hainan county under the province
+
+
+def test_a_known_city_decides_the_province() -> None:
+    """Columns naming 江西省 and 包头市 place the applicant in Baotou, so in Inner Mongolia: the
+    graph puts an applicant in its city and the city in its province, and the memory engine must
+    count the same province as the database."""
+    got = place([("Z", "", "江西省", "包头市")]).loc["Z"]
+    assert (got["city_adcode"], got["province_adcode"]) == ("150200", "150000")

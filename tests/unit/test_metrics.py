@@ -365,3 +365,10 @@ def test_numbers_as_well_as_text() -> None:
     )
     result = metrics(edges)
     assert result.table["weighted_degree"].tolist() == [1.5, 3.5, 2.0]
+
+
+def test_weights_beyond_a_float_are_an_input_error() -> None:
+    """Two arcs of 1e308 sum past the largest float: an error, not Infinity in the JSON."""
+    edges = pd.DataFrame({"source": ["a", "b"], "target": ["b", "a"], "weight": ["1e308", "1e308"]})
+    with pytest.raises(InputError, match="more than a float can hold"):
+        metrics(edges, directed=True)

@@ -36,7 +36,8 @@ class PeriodGraph:
         ``source``, ``target`` (node keys), ``weight`` (float), sorted by source then target.
     nodes
         ``node`` (key: adcode or applicant name), ``name``, ``internal`` (collaborations inside
-        the node), sorted by key: the nodes incident to at least one edge (DESIGN.md item 5).
+        the node), sorted by key: the nodes incident to at least one edge (DESIGN.md item 5), and
+        with ``isolates`` also the regions whose collaborations were all internal.
     measures
         ``node`` and :data:`copatent.analytics.centrality.MEASURES`, in ``nodes`` order.
     communities
@@ -45,6 +46,8 @@ class PeriodGraph:
         Gephi's average path length and the longest shortest path (DESIGN.md item 6).
     unplaced
         Collaborations of the period left out because an end has no place at this scale.
+    internal
+        Collaborations of the period inside one node, nodes of the network or not.
     betweenness_sources
         ``None`` when betweenness is exact, else the number of sampled source nodes.
     """
@@ -58,6 +61,7 @@ class PeriodGraph:
     path_length: float
     diameter: int
     unplaced: int
+    internal: int = 0
     betweenness_sources: int | None = None
 
     @property

@@ -75,6 +75,7 @@ class MemoryEngine:
                     path_length=path_length,
                     diameter=diameter,
                     unplaced=aggregated.unplaced,
+                    internal=int(aggregated.internal.sum()),
                 )
             )
         return result

@@ -8,6 +8,6 @@ MATCH (s:Applicant)-[:APPLIED {position: 0}]->(p)<-[r:APPLIED]-(t:Applicant)
 WHERE r.position > 0
 RETURN
   period.label AS period,
-  s.name AS source, elementId(s) AS source_id, s.name AS source_name,
-  t.name AS target, elementId(t) AS target_id, t.name AS target_name,
+  s.name AS source, s.name AS source_name,
+  t.name AS target, t.name AS target_name,
   count(*) AS weight

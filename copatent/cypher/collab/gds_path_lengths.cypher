@@ -4,7 +4,7 @@ UNWIND $runs AS run
 CALL (run) {
   CALL gds.allShortestPaths.stream($graph_name, run.config)
   YIELD sourceNodeId, targetNodeId, distance
-  WHERE sourceNodeId <> targetNodeId
+  WHERE sourceNodeId <> targetNodeId AND gds.util.isFinite(distance)
   RETURN count(*) AS pairs, avg(distance) AS mean, max(distance) AS longest
 }
 RETURN run.run AS run, pairs, mean, longest

@@ -12,6 +12,6 @@ OPTIONAL MATCH (a0)-[:LOCATED_IN]->()-[:IN_PROVINCE*0..1]->(s:Province)
 OPTIONAL MATCH (aj)-[:LOCATED_IN]->()-[:IN_PROVINCE*0..1]->(t:Province)
 RETURN
   period.label AS period,
-  s.adcode AS source, elementId(s) AS source_id, s.name AS source_name,
-  t.adcode AS target, elementId(t) AS target_id, t.name AS target_name,
+  s.adcode AS source, s.name AS source_name,
+  t.adcode AS target, t.name AS target_name,
   count(*) AS weight

@@ -1,0 +1,12 @@
+// Replace the applicant-scale COLLABORATES relationships of the periods in $periods (labels) by
+// $edges: [{source, target, period, weight}] with Applicant names from collab/applicant_edges. One
+// transaction: a rerun leaves the same relationships, never a mix.
+OPTIONAL MATCH ()-[old:COLLABORATES {scale: 'applicant'}]->()
+WHERE old.period IN $periods
+DELETE old
+WITH count(old) AS removed
+UNWIND $edges AS e
+MATCH (s:Applicant {name: e.source})
+MATCH (t:Applicant {name: e.target})
+CREATE (s)-[:COLLABORATES {scale: 'applicant', period: e.period, weight: e.weight}]->(t)
+RETURN removed, count(*) AS created
