@@ -12,7 +12,7 @@ import typer
 
 from copatent import __version__
 from copatent._errors import CopatentError
-from copatent.commands import analyze, db, graph, load, metrics, sample
+from copatent.commands import analyze, db, graph, load, metrics, sample, subgroups
 
 app = typer.Typer(
     name="copatent",
@@ -25,6 +25,7 @@ app.command("load")(load.load)
 app.add_typer(graph.app, name="graph")
 app.command("sample")(sample.sample)
 app.command("analyze")(analyze.analyze)
+app.command("subgroups")(subgroups.subgroups_command)
 app.command("metrics")(metrics.metrics)
 
 

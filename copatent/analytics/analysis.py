@@ -119,14 +119,14 @@ class Analysis:
         """Write the CSV files into ``out`` (created); each file appears whole or not at all."""
         writable_folder(out)
         written = [
-            _write_csv(self.table1(), out / "table1.csv"),
-            _write_csv(self.edge_tiers(), out / "edge_tiers.csv"),
+            write_csv(self.table1(), out / "table1.csv"),
+            write_csv(self.edge_tiers(), out / "edge_tiers.csv"),
         ]
         for t in self:
             stem = f"{t.graph.scale}_{t.graph.label}"
-            written.append(_write_csv(t.centrality, out / f"centrality_{stem}.csv"))
-            written.append(_write_csv(t.flow, out / f"flow_{stem}.csv"))
-            written.append(_write_csv(t.edges, out / f"edges_{stem}.csv"))
+            written.append(write_csv(t.centrality, out / f"centrality_{stem}.csv"))
+            written.append(write_csv(t.flow, out / f"flow_{stem}.csv"))
+            written.append(write_csv(t.edges, out / f"edges_{stem}.csv"))
         return written
 
 
@@ -261,7 +261,7 @@ def _add_tiers(frame: pd.DataFrame, column: str, classes: int, what: str, notes:
     frame["tier_range"] = labels
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     """UTF-8 with BOM (opens correctly in Excel), written to a temporary file and renamed."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     os.close(handle)

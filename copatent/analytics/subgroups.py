@@ -346,3 +346,61 @@ def ei_index(x: npt.ArrayLike, labels: npt.ArrayLike, *, valued: bool = False) -
         sum_of_groups_external=sum_external,
         sum_of_groups_ei=ei(sum_external, sum_internal),
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# one partition of one period's network, described for the study's tables
+
+Method = Literal["concor", "louvain"]
+METHODS: Final[tuple[Method, ...]] = ("concor", "louvain")
+
+
+@dataclass(frozen=True, eq=False)
+class Subgroups:
+    """A partition of one period's network with everything the study reports about it.
+
+    ``members``: one row per node: ``node``, ``name``, ``block``, ``weighted_degree``, ``tier``
+    (natural-break tier of weighted degree). ``blocks``: one row per block: ``block``, ``members``,
+    ``share`` (of the nodes), ``core`` (the member of highest weighted degree: the study names a
+    block "centred around" it), ``core_name``. ``matrices`` and ``ei``: as their functions.
+    """
+
+    method: Method
+    members: pd.DataFrame
+    blocks: pd.DataFrame
+    matrices: BlockMatrices
+    ei_binary: EIResult
+    ei_valued: EIResult
+
+
+def describe(
+    method: Method, weights: FloatMatrix, labels: npt.ArrayLike, centrality: pd.DataFrame
+) -> Subgroups:
+    """The tables of partition ``labels`` of a network (``weights`` in ``centrality`` node order).
+
+    ``centrality`` has ``node``, ``name``, ``weighted_degree`` and ``tier`` in the node order of
+    ``weights``.
+    """
+    members = centrality.loc[:, ["node", "name", "weighted_degree", "tier"]].copy()
+    members.insert(2, "block", np.asarray(labels, dtype=np.int64))
+    rows = []
+    for block in sorted(set(members["block"].tolist())):
+        group = members[members["block"] == block]
+        core = group.sort_values(["weighted_degree", "node"], ascending=[False, True]).iloc[0]
+        rows.append(
+            {
+                "block": block,
+                "members": len(group),
+                "share": len(group) / len(members),
+                "core": core["node"],
+                "core_name": core["name"],
+            }
+        )
+    return Subgroups(
+        method=method,
+        members=members,
+        blocks=pd.DataFrame(rows),
+        matrices=block_matrices(weights, labels),
+        ei_binary=ei_index(weights, labels),
+        ei_valued=ei_index(weights, labels, valued=True),
+    )

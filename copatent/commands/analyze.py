@@ -10,13 +10,17 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from copatent import server
-from copatent._errors import InputError
 from copatent.analytics import analysis, community, flow
 from copatent.analytics.collab import DEFAULT_PERIODS, SCALES, Scale
 from copatent.analytics.engines.base import Engine, period_label
-from copatent.analytics.engines.memory import MemoryEngine
-from copatent.analytics.engines.neo4j import DEFAULT_BETWEENNESS_SOURCES, Neo4jEngine
+from copatent.analytics.engines.neo4j import DEFAULT_BETWEENNESS_SOURCES
+from copatent.commands._engines import (
+    ENGINE_HELP,
+    EngineChoice,
+    check_inputs,
+    open_engine,
+    require_edges,
+)
 from copatent.commands._inputs import (
     ColumnsOption,
     DropPolicyOption,
@@ -24,10 +28,8 @@ from copatent.commands._inputs import (
     Policy,
     Topic,
     TopicOption,
-    prepare_inputs,
 )
 from copatent.commands._output import console, emit_json
-from copatent.db import Database
 
 
 class ScaleChoice(StrEnum):
@@ -35,11 +37,6 @@ class ScaleChoice(StrEnum):
     city = "city"
     applicant = "applicant"
     all = "all"
-
-
-class EngineChoice(StrEnum):
-    neo4j = "neo4j"
-    memory = "memory"
 
 
 _PLURAL: dict[Scale, str] = {"province": "provinces", "city": "cities", "applicant": "applicants"}
@@ -89,10 +86,7 @@ def analyze(
     ] = False,
     engine: Annotated[
         EngineChoice,
-        typer.Option(
-            help="neo4j: Cypher + Graph Data Science on the loaded graph; "
-            "memory: pandas + igraph on the exports given with --input, no server."
-        ),
+        typer.Option(help=ENGINE_HELP),
     ] = EngineChoice.neo4j,
     inputs: Annotated[
         list[Path] | None,
@@ -133,37 +127,21 @@ def analyze(
     periods = _periods(period)
     base = analysis.parse_period(baseline)
     scales: tuple[Scale, ...] = SCALES if scale is ScaleChoice.all else (scale.value,)  # type: ignore[assignment]
-    if (engine is EngineChoice.memory) != bool(inputs):
-        raise InputError(
-            "--engine memory reads the exports: give them with --input"
-            if engine is EngineChoice.memory
-            else "--input is for --engine memory; the neo4j engine analyses what was loaded"
-        )
+    check_inputs(engine, inputs)
     analysis.writable_folder(out)
-    if inputs:
-        _, prepared, _ = prepare_inputs(inputs, columns, topic, keywords, drop_policy)
-        result = _run(
-            MemoryEngine(prepared, seed=seed, restarts=restarts, isolates=isolates),
-            scales,
-            periods,
-            base,
-            classes,
-        )
-    else:
-        with Database(server.connection_settings()) as db:
-            neo = Neo4jEngine(
-                db,
-                seed=seed,
-                restarts=restarts,
-                betweenness_sources=betweenness_sources,
-                isolates=isolates,
-            )
-            result = _run(neo, scales, periods, base, classes)
-    if all(t.graph.edges.empty for t in result):
-        raise InputError(
-            "no collaborations between different nodes in the chosen periods and scales: load "
-            "multi-applicant patents first (copatent load), or choose other periods or scales"
-        )
+    with open_engine(
+        inputs,
+        columns=columns,
+        topic=topic,
+        keywords=keywords,
+        drop_policy=drop_policy,
+        seed=seed,
+        restarts=restarts,
+        betweenness_sources=betweenness_sources,
+        isolates=isolates,
+    ) as (chosen, _):
+        result = _run(chosen, scales, periods, base, classes)
+    require_edges(result)
     files = result.write(out)
     if as_json:
         emit_json(_as_json(result, files, top))

@@ -192,3 +192,29 @@ def test_cli_analyze_bad_options_fail_in_one_line(
     assert proc.stderr.count("\n") == 1, proc.stderr
     assert message in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_cli_subgroups_agree_across_engines_and_reach_the_graph(
+    loaded: pipeline.Prepared,
+    neo4j_server: server.LocalServer,
+    db: Database,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """`copatent subgroups`: CONCOR blocks are the same from both engines (the same network), and
+    the neo4j engine writes each province's block as concor_2016_2020 for Browser."""
+    common = ["subgroups", "--scale", "province", "--method", "concor", "--json"]
+    neo = run_cli(neo4j_server, *common, "--out", str(tmp_path / "neo"))
+    mem = run_cli(neo4j_server, *common, "--out", str(tmp_path / "mem"), "--engine", "memory",
+                  "--input", str(_sample_file(tmp_path_factory)))  # fmt: skip
+    assert neo.returncode == 0, neo.stderr
+    assert mem.returncode == 0, mem.stderr
+    (ours,), (theirs,) = json.loads(neo.stdout)["subgroups"], json.loads(mem.stdout)["subgroups"]
+    for key in ("members", "blocks", "density_matrix_binary", "image_matrix_valued", "ei_groups"):
+        assert ours[key] == theirs[key], key
+    assert 2 <= len(ours["blocks"]) <= 4
+    with Database(db.settings, queries=TEST_QUERIES) as admin:
+        written = admin.run("fixture/node_property", {"property": "concor_2016_2020"})
+    expected = {m["node"]: m["block"] for m in ours["members"]}
+    assert dict(zip(written["node"], written["value"], strict=True)) == expected
+    assert (tmp_path / "neo" / "province_2016-2020_concor_ei.csv").exists()

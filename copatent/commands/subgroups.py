@@ -1,0 +1,307 @@
+"""``copatent subgroups``: CONCOR and Louvain blocks, block matrices and the E-I index."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.table import Table
+
+from copatent.analytics import analysis, community, subgroups
+from copatent.analytics.collab import Scale
+from copatent.analytics.engines.neo4j import DEFAULT_BETWEENNESS_SOURCES
+from copatent.commands._engines import (
+    ENGINE_HELP,
+    EngineChoice,
+    check_inputs,
+    open_engine,
+    require_edges,
+)
+from copatent.commands._inputs import (
+    ColumnsOption,
+    DropPolicyOption,
+    KeywordsOption,
+    Policy,
+    Topic,
+    TopicOption,
+)
+from copatent.commands._output import console, emit_json
+from copatent.db import Database
+
+
+class RegionScale(StrEnum):
+    province = "province"
+    city = "city"
+    all = "all"
+
+
+class MethodChoice(StrEnum):
+    concor = "concor"
+    louvain = "louvain"
+    all = "all"
+
+
+class SelfTies(StrEnum):
+    reciprocal = "reciprocal"
+    ignore = "ignore"
+
+
+_WRITE_QUERY: dict[Scale, str] = {
+    "province": "subgroups/write_province_blocks",
+    "city": "subgroups/write_city_blocks",
+    "applicant": "subgroups/write_applicant_blocks",
+}
+
+
+def subgroups_command(
+    scale: Annotated[
+        RegionScale, typer.Option(help="Scale of the networks; all = province and city.")
+    ] = RegionScale.all,
+    period: Annotated[
+        list[str] | None,
+        typer.Option(help="Period START-END, repeatable. Default: 2016-2020."),
+    ] = None,
+    method: Annotated[
+        MethodChoice, typer.Option(help="Partition: CONCOR, Louvain (best of --restarts), or all.")
+    ] = MethodChoice.all,
+    self_ties: Annotated[
+        SelfTies,
+        typer.Option(
+            help="CONCOR's diagonal: reciprocal (UCINET's default: x_ii with x_jj, x_ij with "
+            "x_ji) or ignore (concorR: the cells of the pair left out)."
+        ),
+    ] = SelfTies.reciprocal,
+    depth: Annotated[
+        int, typer.Option(min=1, max=6, help="CONCOR splits: up to 2^depth blocks.")
+    ] = subgroups.DEFAULT_DEPTH,
+    engine: Annotated[EngineChoice, typer.Option(help=ENGINE_HELP)] = EngineChoice.neo4j,
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--input", exists=True, readable=True, help="Export file or folder (--engine memory)."
+        ),
+    ] = None,
+    columns: ColumnsOption = None,
+    topic: TopicOption = Topic.rare_earth,
+    keywords: KeywordsOption = None,
+    drop_policy: DropPolicyOption = Policy.patent,
+    out: Annotated[Path, typer.Option(file_okay=False, help="Folder for the CSV tables.")] = Path(
+        "subgroups"
+    ),
+    restarts: Annotated[
+        int, typer.Option(min=1, help="Louvain runs per network; the best by modularity is kept.")
+    ] = community.DEFAULT_RESTARTS,
+    seed: Annotated[int, typer.Option(help="Seed of Louvain's node orders.")] = (
+        community.DEFAULT_SEED
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Cohesive subgroups of the regional networks: blocks, density and image matrices, E-I.
+
+    Writes into --out, per scale, period and method: <scale>_<period>_<method>_members.csv (node,
+    block, weighted degree and its tier), _blocks.csv (size, share and core member of each block),
+    _density_binary.csv, _density_valued.csv, _image_binary.csv, _image_valued.csv and _ei.csv
+    (per block, the whole network, and the sum of the block rows that the study prints as its
+    "entire network"). With the neo4j engine each node also gets the property
+    <method>_<start>_<end> = its block, for colouring in Neo4j Browser.
+    """
+    periods = (
+        tuple(analysis.parse_period(p) for p in period) if period else (analysis.DEFAULT_BASELINE,)
+    )
+    scales: tuple[Scale, ...] = (
+        ("province", "city") if scale is RegionScale.all else (scale.value,)  # type: ignore[assignment]
+    )
+    methods: tuple[subgroups.Method, ...] = (
+        subgroups.METHODS if method is MethodChoice.all else (method.value,)  # type: ignore[assignment]
+    )
+    check_inputs(engine, inputs)
+    analysis.writable_folder(out)
+    found: list[tuple[str, str, subgroups.Subgroups]] = []
+    with open_engine(
+        inputs,
+        columns=columns,
+        topic=topic,
+        keywords=keywords,
+        drop_policy=drop_policy,
+        seed=seed,
+        restarts=restarts,
+        betweenness_sources=DEFAULT_BETWEENNESS_SOURCES,
+        isolates=False,
+    ) as (chosen, db):
+        result = analysis.analyse(chosen, scales=scales, periods=periods)
+        require_edges(result)
+        for t in result:
+            if t.graph.edges.empty:
+                continue
+            order = t.graph.nodes["node"].tolist()
+            centrality = t.centrality.set_index("node").loc[order].reset_index()
+            weights = t.graph.network.weights.toarray()
+            for m in methods:
+                labels = (
+                    subgroups.concor(weights, depth=depth, self_ties=self_ties.value)
+                    if m == "concor"
+                    else t.graph.communities
+                )
+                found.append(
+                    (
+                        t.graph.scale,
+                        t.graph.label,
+                        subgroups.describe(m, weights, labels, centrality),
+                    )
+                )
+        if db is not None:
+            _write_back(db, found)
+    files = _write(out, found)
+    if as_json:
+        emit_json(
+            {
+                "subgroups": [_as_json(s, p, g) for s, p, g in found],
+                "files": [str(f) for f in files],
+            }
+        )
+        return
+    for scale_name, label, g in found:
+        _print(scale_name, label, g)
+    console.print(f"{len(files)} tables written to {out}/")
+
+
+def _property(method: str, label: str) -> str:
+    """``concor``, ``2016-2020`` → ``concor_2016_2020`` (a closed-set method, checked years)."""
+    return f"{method}_{label.replace('-', '_')}"
+
+
+def _write_back(db: Database, found: list[tuple[str, str, subgroups.Subgroups]]) -> None:
+    for scale_name, label, g in found:
+        db.run(
+            _WRITE_QUERY[scale_name],  # type: ignore[index]
+            {
+                "property": _property(g.method, label),
+                "rows": [
+                    {"key": str(k), "block": int(b)}
+                    for k, b in zip(g.members["node"], g.members["block"], strict=True)
+                ],
+            },
+            write=True,
+        )
+
+
+def _matrix_frame(matrix: np.ndarray, blocks: tuple[int, ...]) -> pd.DataFrame:
+    names = [f"block {b}" for b in blocks]
+    return pd.DataFrame(matrix, index=pd.Index(names, name="from"), columns=names)
+
+
+def _ei_frame(g: subgroups.Subgroups) -> pd.DataFrame:
+    rows: list[dict[str, Any]] = []
+    for kind, r in (("binary", g.ei_binary), ("valued", g.ei_valued)):
+        rows.extend(
+            {"ties": kind, "row": f"block {row['group']}"} | {str(k): v for k, v in row.items()}
+            for row in r.groups.to_dict("records")
+        )
+        rows.append(
+            {"ties": kind, "row": "whole network (Krackhardt & Stern)",
+             "internal": r.whole_internal, "external": r.whole_external, "ei": r.whole_ei}
+        )  # fmt: skip
+        rows.append(
+            {"ties": kind, "row": "sum of the block rows (the study's 'entire network')",
+             "internal": r.sum_of_groups_internal, "external": r.sum_of_groups_external,
+             "ei": r.sum_of_groups_ei}
+        )  # fmt: skip
+    return pd.DataFrame(rows).drop(columns=["group"])
+
+
+def _write(out: Path, found: list[tuple[str, str, subgroups.Subgroups]]) -> list[Path]:
+    written = []
+    for scale_name, label, g in found:
+        stem = out / f"{scale_name}_{label}_{g.method}"
+        m = g.matrices
+        frames = {
+            "members": g.members,
+            "blocks": g.blocks,
+            "density_binary": _matrix_frame(m.density_binary, m.blocks).reset_index(),
+            "density_valued": _matrix_frame(m.density_valued, m.blocks).reset_index(),
+            "image_binary": _matrix_frame(m.image_binary, m.blocks).reset_index(),
+            "image_valued": _matrix_frame(m.image_valued, m.blocks).reset_index(),
+            "ei": _ei_frame(g),
+        }
+        for kind, frame in frames.items():
+            written.append(analysis.write_csv(frame, Path(f"{stem}_{kind}.csv")))
+    return written
+
+
+def _print(scale_name: str, label: str, g: subgroups.Subgroups) -> None:
+    m = g.matrices
+    title = f"{g.method} blocks · {scale_name} {label}"
+    table = Table(title=title, title_justify="left")
+    for column in ("block", "members", "share", "centred around"):
+        table.add_column(column, justify="right" if column != "centred around" else "left")
+    for row in g.blocks.to_dict("records"):
+        table.add_row(
+            str(row["block"]), str(row["members"]), f"{row['share']:.0%}", str(row["core_name"])
+        )
+    console.print(table)
+    density = Table(
+        title=f"density (binary; image 1 where ≥ {m.whole_binary:.4f}) · valued density",
+        title_justify="left",
+    )
+    density.add_column("from \\ to")
+    for b in m.blocks:
+        density.add_column(f"block {b}", justify="right")
+    for r, b in enumerate(m.blocks):
+        cells = []
+        for s in range(len(m.blocks)):
+            binary, valued = m.density_binary[r, s], m.density_valued[r, s]
+            mark = "■" if m.image_binary[r, s] else "·"
+            cells.append("-" if np.isnan(binary) else f"{mark} {binary:.3f} · {valued:.3f}")
+        density.add_row(f"block {b}", *cells)
+    console.print(density)
+    ei = Table(title="E-I index (binary ties)", title_justify="left")
+    for column in ("", "internal", "external", "E-I"):
+        ei.add_column(column, justify="right" if column else "left")
+    ei_result = g.ei_binary
+    for row in ei_result.groups.to_dict("records"):
+        ei.add_row(
+            f"block {row['group']}",
+            f"{row['internal']:.0f}",
+            f"{row['external']:.0f}",
+            f"{row['ei']:.3f}",
+        )
+    ei.add_row(
+        "whole network",
+        f"{ei_result.whole_internal:.0f}",
+        f"{ei_result.whole_external:.0f}",
+        f"{ei_result.whole_ei:.3f}",
+    )
+    ei.add_row(
+        "sum of the block rows (the study's 'entire network')",
+        f"{ei_result.sum_of_groups_internal:.0f}",
+        f"{ei_result.sum_of_groups_external:.0f}",
+        f"{ei_result.sum_of_groups_ei:.3f}",
+    )
+    console.print(ei)
+
+
+def _as_json(scale_name: str, label: str, g: subgroups.Subgroups) -> dict[str, Any]:
+    m = g.matrices
+
+    def matrix(a: np.ndarray) -> list[list[float | None]]:
+        return [[None if np.isnan(v) else float(v) for v in row] for row in a.astype(float)]
+
+    return {
+        "scale": scale_name,
+        "period": label,
+        "method": g.method,
+        "blocks": g.blocks.to_dict("records"),
+        "members": g.members.astype(object).where(g.members.notna(), None).to_dict("records"),
+        "density_matrix_binary": matrix(m.density_binary),
+        "density_matrix_valued": matrix(m.density_valued),
+        "image_matrix_binary": m.image_binary.tolist(),
+        "image_matrix_valued": m.image_valued.tolist(),
+        "ei_groups": g.ei_binary.groups.to_dict("records"),
+        "ei_whole_binary": g.ei_binary.whole_ei,
+        "ei_whole_valued": g.ei_valued.whole_ei,
+        "ei_sum_of_groups_binary": g.ei_binary.sum_of_groups_ei,
+    }

@@ -1,0 +1,11 @@
+// Each Province's block in one partition as the property $property (e.g. concor_2016_2020), for
+// colouring in Neo4j Browser. The property is first cleared on every Province, so nodes outside
+// this period's network keep no block from an earlier run. $rows: [{key, block}] by adcode.
+MATCH (n:Province)
+WHERE n[$property] IS NOT NULL
+SET n[$property] = null
+WITH count(*) AS cleared
+UNWIND $rows AS row
+MATCH (n:Province {adcode: row.key})
+SET n[$property] = row.block
+RETURN cleared, count(*) AS written
