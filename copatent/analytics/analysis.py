@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-import numpy as np
 import pandas as pd
 
 from copatent._errors import InputError
@@ -244,21 +243,11 @@ def _period_tables(
 
 def _add_tiers(frame: pd.DataFrame, column: str, classes: int, what: str, notes: list[str]) -> None:
     """Add ``tier`` and ``tier_range`` for the non-missing values of ``column`` (in place)."""
-    values = frame[column].to_numpy(dtype=float)
-    known = ~np.isnan(values)
-    tiers = pd.array([pd.NA] * len(frame), dtype="Int64")
-    labels = [""] * len(frame)
-    if known.any():
-        try:
-            found, classified = breaks.tiers(values[known], classes, what=what)
-        except InputError as exc:
-            notes.append(str(exc))
-        else:
-            tiers[known] = classified
-            for i, tier in zip(np.flatnonzero(known), classified, strict=True):
-                labels[i] = found.label(int(tier))
-    frame["tier"] = tiers
-    frame["tier_range"] = labels
+    found = breaks.tiers_where_possible(frame[column].to_numpy(dtype=float), classes, what=what)
+    if found.reason:
+        notes.append(found.reason)
+    frame["tier"] = pd.array(found.tier, dtype="Int64")
+    frame["tier_range"] = [label or "" for label in found.label]
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:

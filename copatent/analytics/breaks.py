@@ -224,6 +224,44 @@ def tiers(
     return breaks, breaks.classify(values, what=what)
 
 
+@dataclass(frozen=True)
+class Tiers:
+    """Tiers of a column that may have missing values, or why there are none.
+
+    ``tier`` and ``label`` hold one entry per value, ``None`` where the value is missing or
+    where no tiers could be computed; ``reason`` is then the one-line explanation.
+    """
+
+    breaks: Breaks | None
+    tier: list[int | None]
+    label: list[str | None]
+    reason: str | None
+
+
+def tiers_where_possible(
+    values: npt.ArrayLike, k: int = DEFAULT_CLASSES, *, what: str = "values"
+) -> Tiers:
+    """:func:`tiers` of the non-missing ``values``; too few distinct values give a reason.
+
+    >>> t = tiers_where_possible([1.0, float("nan"), 5.0], 4, what="flows")
+    >>> t.tier, t.reason is not None
+    ([None, None, None], True)
+    """
+    array = as_numbers(values, what)
+    known = ~np.isnan(array)
+    tier: list[int | None] = [None] * len(array)
+    label: list[str | None] = [None] * len(array)
+    if not known.any():
+        return Tiers(None, tier, label, None)
+    try:
+        found, classified = tiers(array[known], k, what=what)
+    except InputError as exc:
+        return Tiers(None, tier, label, str(exc))
+    for i, t in zip(np.flatnonzero(known), classified.tolist(), strict=True):
+        tier[i], label[i] = t, found.label(t)
+    return Tiers(found, tier, label, None)
+
+
 def _pairs(bounds: tuple[float, ...]) -> Iterator[tuple[float, float]]:
     return itertools.pairwise(bounds)
 

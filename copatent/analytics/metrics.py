@@ -61,7 +61,7 @@ import pandas as pd
 
 from copatent._errors import InputError
 from copatent.analytics import flow
-from copatent.analytics.breaks import DEFAULT_CLASSES, Breaks, tiers
+from copatent.analytics.breaks import DEFAULT_CLASSES, Breaks, tiers_where_possible
 from copatent.analytics.centrality import MEASURES, node_measures
 from copatent.analytics.community import DEFAULT_RESTARTS, DEFAULT_SEED, louvain
 from copatent.analytics.indicators import Indicators, indicators
@@ -217,16 +217,16 @@ def metrics(
         table["effective_flow"] = np.nan
         table["role"] = None
     table["community"] = partition
-    found, tier, tier_range, failure = _tiers(table["weighted_degree"], classes)
-    if failure:
-        notes.append(failure)
-    table["tier"] = pd.Series(tier, dtype=object)
-    table["tier_range"] = pd.Series(tier_range, dtype=object)
+    found = tiers_where_possible(table["weighted_degree"], classes, what="weighted degree")
+    if found.reason:
+        notes.append(f"{found.reason}: tier and tier_range are null")
+    table["tier"] = pd.Series(found.tier, dtype=object)
+    table["tier_range"] = pd.Series(found.label, dtype=object)
     return Metrics(
         directed=directed,
         indicators=table1,
         table=table.loc[:, list(NODE_COLUMNS)],
-        breaks=found,
+        breaks=found.breaks,
         notes=tuple(notes),
     )
 
@@ -455,18 +455,6 @@ def _undirected(table1: Indicators, net: Network) -> Indicators:
         out_centralization_valued_pct=valued,
         in_centralization_valued_pct=valued,
     )
-
-
-def _tiers(
-    values: pd.Series, classes: int
-) -> tuple[Breaks | None, list[int | None], list[str | None], str | None]:
-    """Breaks, each value's tier and range label, and why there are none (or ``None``)."""
-    try:
-        found, tier = tiers(values.to_numpy(float), classes, what="weighted degree")
-    except InputError as error:
-        empty = [None] * len(values)
-        return None, list(empty), list(empty), f"{error}: tier and tier_range are null"
-    return found, [int(t) for t in tier], [found.label(int(t)) for t in tier], None
 
 
 def _native(value: object) -> object:

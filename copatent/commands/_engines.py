@@ -6,6 +6,9 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from copatent import server
 from copatent._errors import InputError
@@ -26,6 +29,18 @@ ENGINE_HELP = (
     "neo4j: Cypher + Graph Data Science on the loaded graph; "
     "memory: pandas + igraph on the exports given with --input, no server."
 )
+
+
+EngineOption = Annotated[EngineChoice, typer.Option(help=ENGINE_HELP)]
+InputsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--input", exists=True, readable=True, help="Export file or folder (--engine memory)."
+    ),
+]
+RestartsOption = Annotated[
+    int, typer.Option(min=1, help="Louvain runs per network; the best by modularity is kept.")
+]
 
 
 def check_inputs(engine: EngineChoice, inputs: Sequence[Path] | None) -> None:

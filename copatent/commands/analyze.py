@@ -15,8 +15,10 @@ from copatent.analytics.collab import DEFAULT_PERIODS, SCALES, Scale
 from copatent.analytics.engines.base import Engine, period_label
 from copatent.analytics.engines.neo4j import DEFAULT_BETWEENNESS_SOURCES
 from copatent.commands._engines import (
-    ENGINE_HELP,
     EngineChoice,
+    EngineOption,
+    InputsOption,
+    RestartsOption,
     check_inputs,
     open_engine,
     require_edges,
@@ -84,16 +86,8 @@ def analyze(
             help="Keep regions whose collaborations were all internal, as isolated nodes.",
         ),
     ] = False,
-    engine: Annotated[
-        EngineChoice,
-        typer.Option(help=ENGINE_HELP),
-    ] = EngineChoice.neo4j,
-    inputs: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--input", exists=True, readable=True, help="Export file or folder (--engine memory)."
-        ),
-    ] = None,
+    engine: EngineOption = EngineChoice.neo4j,
+    inputs: InputsOption = None,
     columns: ColumnsOption = None,
     topic: TopicOption = Topic.rare_earth,
     keywords: KeywordsOption = None,
@@ -102,9 +96,7 @@ def analyze(
         "analysis"
     ),
     top: Annotated[int, typer.Option(min=1, help="Rows of Table 2 printed per period.")] = 10,
-    restarts: Annotated[
-        int, typer.Option(min=1, help="Louvain runs per network; the best by modularity is kept.")
-    ] = community.DEFAULT_RESTARTS,
+    restarts: RestartsOption = community.DEFAULT_RESTARTS,
     seed: Annotated[
         int, typer.Option(help="Seed of Louvain's node orders and of sampled betweenness.")
     ] = community.DEFAULT_SEED,

@@ -15,8 +15,10 @@ from copatent.analytics import analysis, community, subgroups
 from copatent.analytics.collab import Scale
 from copatent.analytics.engines.neo4j import DEFAULT_BETWEENNESS_SOURCES
 from copatent.commands._engines import (
-    ENGINE_HELP,
     EngineChoice,
+    EngineOption,
+    InputsOption,
+    RestartsOption,
     check_inputs,
     open_engine,
     require_edges,
@@ -50,10 +52,9 @@ class SelfTies(StrEnum):
     ignore = "ignore"
 
 
-_WRITE_QUERY: dict[Scale, str] = {
+_WRITE_QUERY: dict[str, str] = {
     "province": "subgroups/write_province_blocks",
     "city": "subgroups/write_city_blocks",
-    "applicant": "subgroups/write_applicant_blocks",
 }
 
 
@@ -78,13 +79,8 @@ def subgroups_command(
     depth: Annotated[
         int, typer.Option(min=1, max=6, help="CONCOR splits: up to 2^depth blocks.")
     ] = subgroups.DEFAULT_DEPTH,
-    engine: Annotated[EngineChoice, typer.Option(help=ENGINE_HELP)] = EngineChoice.neo4j,
-    inputs: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--input", exists=True, readable=True, help="Export file or folder (--engine memory)."
-        ),
-    ] = None,
+    engine: EngineOption = EngineChoice.neo4j,
+    inputs: InputsOption = None,
     columns: ColumnsOption = None,
     topic: TopicOption = Topic.rare_earth,
     keywords: KeywordsOption = None,
@@ -92,9 +88,7 @@ def subgroups_command(
     out: Annotated[Path, typer.Option(file_okay=False, help="Folder for the CSV tables.")] = Path(
         "subgroups"
     ),
-    restarts: Annotated[
-        int, typer.Option(min=1, help="Louvain runs per network; the best by modularity is kept.")
-    ] = community.DEFAULT_RESTARTS,
+    restarts: RestartsOption = community.DEFAULT_RESTARTS,
     seed: Annotated[int, typer.Option(help="Seed of Louvain's node orders.")] = (
         community.DEFAULT_SEED
     ),
@@ -177,7 +171,7 @@ def _property(method: str, label: str) -> str:
 def _write_back(db: Database, found: list[tuple[str, str, subgroups.Subgroups]]) -> None:
     for scale_name, label, g in found:
         db.run(
-            _WRITE_QUERY[scale_name],  # type: ignore[index]
+            _WRITE_QUERY[scale_name],
             {
                 "property": _property(g.method, label),
                 "rows": [

@@ -30,6 +30,7 @@ uniformly, so the rescaled value is an approximation, good for ranking.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -93,9 +94,12 @@ class _Period:
     def keys(self) -> list[str]:
         return list(self.nodes["node"])
 
+    @functools.cached_property
+    def position(self) -> dict[str, int]:
+        return {k: i for i, k in enumerate(self.keys)}
+
     def indices(self, column: str) -> np.ndarray:
-        position = {k: i for i, k in enumerate(self.keys)}
-        return self.edges[column].map(position).to_numpy(dtype=np.int64)
+        return self.edges[column].map(self.position).to_numpy(dtype=np.int64)
 
 
 class Neo4jEngine:
