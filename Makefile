@@ -23,7 +23,7 @@ server: install
 # The main job on the bundled sample: a synthetic incoPat export (default size: about 6,400 patents
 # after filtering), loaded into the local server with the funnel printed (rerunning writes nothing),
 # then analysed: Table 1, the top of Table 2, effective flow and edge tiers (CSVs in out/analysis),
-# and the 2016-2020 subgroups (CONCOR and Louvain blocks, density and image matrices, E-I).
+# and the 2016-2020 subgroups (CONCOR, Louvain and Leiden blocks, density and image matrices, E-I).
 SAMPLE := out/sample-incopat.xlsx
 $(SAMPLE): $(STAMP)
 	mkdir -p out

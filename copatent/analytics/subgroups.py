@@ -40,6 +40,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from copatent.analytics import community
+
 SelfTies = Literal["reciprocal", "ignore"]
 
 DEFAULT_DEPTH: Final = 2
@@ -351,8 +353,8 @@ def ei_index(x: npt.ArrayLike, labels: npt.ArrayLike, *, valued: bool = False) -
 # ------------------------------------------------------------------------------------------------
 # one partition of one period's network, described for the study's tables
 
-Method = Literal["concor", "louvain"]
-METHODS: Final[tuple[Method, ...]] = ("concor", "louvain")
+Method = Literal["concor", "louvain", "leiden"]
+METHODS: Final[tuple[Method, ...]] = ("concor", "louvain", "leiden")
 
 
 @dataclass(frozen=True, eq=False)
@@ -363,6 +365,9 @@ class Subgroups:
     (natural-break tier of weighted degree). ``blocks``: one row per block: ``block``, ``members``,
     ``share`` (of the nodes), ``core`` (the member of highest weighted degree: the study names a
     block "centred around" it), ``core_name``. ``matrices`` and ``ei``: as their functions.
+    ``modularity``: Newman's Q of the partition on ``W + Wᵀ``
+    (:func:`copatent.analytics.community.modularity`), for any method, so that CONCOR's blocks
+    and the modularity-based communities can be compared on one scale.
     """
 
     method: Method
@@ -371,6 +376,7 @@ class Subgroups:
     matrices: BlockMatrices
     ei_binary: EIResult
     ei_valued: EIResult
+    modularity: float
 
 
 def describe(
@@ -403,4 +409,5 @@ def describe(
         matrices=block_matrices(weights, labels),
         ei_binary=ei_index(weights, labels),
         ei_valued=ei_index(weights, labels, valued=True),
+        modularity=community.modularity(weights, np.asarray(labels)),
     )

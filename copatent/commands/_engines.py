@@ -65,11 +65,15 @@ def open_engine(
     restarts: int,
     betweenness_sources: int,
     isolates: bool,
+    leiden: bool = False,
 ) -> Iterator[tuple[Engine, Database | None]]:
     """The memory engine on ``inputs`` if given, else the neo4j engine on the configured server."""
     if inputs:
         _, prepared, _ = prepare_inputs(inputs, columns, topic, keywords, drop_policy)
-        yield MemoryEngine(prepared, seed=seed, restarts=restarts, isolates=isolates), None
+        yield (
+            MemoryEngine(prepared, seed=seed, restarts=restarts, isolates=isolates, leiden=leiden),
+            None,
+        )
         return
     with Database(server.connection_settings()) as db:
         yield (
@@ -79,6 +83,7 @@ def open_engine(
                 restarts=restarts,
                 betweenness_sources=betweenness_sources,
                 isolates=isolates,
+                leiden=leiden,
             ),
             db,
         )

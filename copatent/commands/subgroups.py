@@ -1,4 +1,4 @@
-"""``copatent subgroups``: CONCOR and Louvain blocks, block matrices and the E-I index."""
+"""``copatent subgroups``: CONCOR, Louvain and Leiden blocks, block matrices and the E-I index."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ class RegionScale(StrEnum):
 class MethodChoice(StrEnum):
     concor = "concor"
     louvain = "louvain"
+    leiden = "leiden"
     all = "all"
 
 
@@ -67,7 +68,11 @@ def subgroups_command(
         typer.Option(help="Period START-END, repeatable. Default: 2016-2020."),
     ] = None,
     method: Annotated[
-        MethodChoice, typer.Option(help="Partition: CONCOR, Louvain (best of --restarts), or all.")
+        MethodChoice,
+        typer.Option(
+            help="Partition: CONCOR, Louvain or Leiden (each the best of --restarts by "
+            "modularity), or all three."
+        ),
     ] = MethodChoice.all,
     self_ties: Annotated[
         SelfTies,
@@ -89,7 +94,7 @@ def subgroups_command(
         "subgroups"
     ),
     restarts: RestartsOption = community.DEFAULT_RESTARTS,
-    seed: Annotated[int, typer.Option(help="Seed of Louvain's node orders.")] = (
+    seed: Annotated[int, typer.Option(help="Seed of Louvain's and Leiden's runs.")] = (
         community.DEFAULT_SEED
     ),
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
@@ -100,8 +105,10 @@ def subgroups_command(
     block, weighted degree and its tier), _blocks.csv (size, share and core member of each block),
     _density_binary.csv, _density_valued.csv, _image_binary.csv, _image_valued.csv and _ei.csv
     (per block, the whole network, and the sum of the block rows that the study prints as its
-    "entire network"). With the neo4j engine each node also gets the property
-    <method>_<start>_<end> = its block, for colouring in Neo4j Browser.
+    "entire network"); and summary.csv, one row per scale, period and method (blocks, modularity
+    on W + W^T, whole-network densities, E-I), to compare the methods side by side. With the
+    neo4j engine each node also gets the property <method>_<start>_<end> = its block (e.g.
+    leiden_2016_2020), for colouring in Neo4j Browser.
     """
     periods = (
         tuple(analysis.parse_period(p) for p in period) if period else (analysis.DEFAULT_BASELINE,)
@@ -125,6 +132,7 @@ def subgroups_command(
         restarts=restarts,
         betweenness_sources=DEFAULT_BETWEENNESS_SOURCES,
         isolates=False,
+        leiden="leiden" in methods,
     ) as (chosen, db):
         result = analysis.analyse(chosen, scales=scales, periods=periods)
         require_edges(result)
@@ -135,11 +143,14 @@ def subgroups_command(
             centrality = t.centrality.set_index("node").loc[order].reset_index()
             weights = t.graph.network.weights.toarray()
             for m in methods:
-                labels = (
-                    subgroups.concor(weights, depth=depth, self_ties=self_ties.value)
-                    if m == "concor"
-                    else t.graph.communities
-                )
+                if m == "concor":
+                    labels = subgroups.concor(weights, depth=depth, self_ties=self_ties.value)
+                elif m == "louvain":
+                    labels = t.graph.communities
+                elif t.graph.leiden is not None:
+                    labels = t.graph.leiden
+                else:
+                    raise RuntimeError("the engine was opened without leiden=True")
                 found.append(
                     (
                         t.graph.scale,
@@ -207,8 +218,29 @@ def _ei_frame(g: subgroups.Subgroups) -> pd.DataFrame:
     return pd.DataFrame(rows).drop(columns=["group"])
 
 
+def _summary(found: list[tuple[str, str, subgroups.Subgroups]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "scale": scale_name,
+                "period": label,
+                "method": g.method,
+                "nodes": len(g.members),
+                "blocks": len(g.blocks),
+                "modularity": g.modularity,
+                "density_binary": g.matrices.whole_binary,
+                "density_valued": g.matrices.whole_valued,
+                "ei_whole_binary": g.ei_binary.whole_ei,
+                "ei_whole_valued": g.ei_valued.whole_ei,
+                "ei_sum_of_groups_binary": g.ei_binary.sum_of_groups_ei,
+            }
+            for scale_name, label, g in found
+        ]
+    )
+
+
 def _write(out: Path, found: list[tuple[str, str, subgroups.Subgroups]]) -> list[Path]:
-    written = []
+    written = [analysis.write_csv(_summary(found), out / "summary.csv")]
     for scale_name, label, g in found:
         stem = out / f"{scale_name}_{label}_{g.method}"
         m = g.matrices
@@ -229,7 +261,12 @@ def _write(out: Path, found: list[tuple[str, str, subgroups.Subgroups]]) -> list
 def _print(scale_name: str, label: str, g: subgroups.Subgroups) -> None:
     m = g.matrices
     title = f"{g.method} blocks · {scale_name} {label}"
-    table = Table(title=title, title_justify="left")
+    table = Table(
+        title=title,
+        title_justify="left",
+        caption=f"modularity Q = {g.modularity:.4f} (on W + Wᵀ)",
+        caption_justify="left",
+    )
     for column in ("block", "members", "share", "centred around"):
         table.add_column(column, justify="right" if column != "centred around" else "left")
     for row in g.blocks.to_dict("records"):
@@ -288,6 +325,7 @@ def _as_json(scale_name: str, label: str, g: subgroups.Subgroups) -> dict[str, A
         "scale": scale_name,
         "period": label,
         "method": g.method,
+        "modularity": g.modularity,
         "blocks": g.blocks.to_dict("records"),
         "members": g.members.astype(object).where(g.members.notna(), None).to_dict("records"),
         "density_matrix_binary": matrix(m.density_binary),

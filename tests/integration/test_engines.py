@@ -2,8 +2,8 @@
 
 Both run on the same generated sample, loaded once. DESIGN.md "Engines": the edge lists, nodes,
 degrees, strengths, betweenness, closeness, clustering, components, path lengths and everything
-computed from them agree to 1e-9; Louvain partitions may differ, but their modularity, measured
-by the same function, agrees within 0.01.
+computed from them agree to 1e-9; Louvain and Leiden partitions may differ, but their
+modularity, measured by the same function, agrees within 0.01.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pandas.testing import assert_frame_equal
 from copatent import server
 from copatent.analytics import indicators
 from copatent.analytics.collab import DEFAULT_PERIODS, SCALES, Scale
+from copatent.analytics.community import modularity
 from copatent.analytics.engines.base import PeriodGraph
 from copatent.analytics.engines.memory import MemoryEngine
 from copatent.analytics.engines.neo4j import Neo4jEngine
@@ -58,8 +59,8 @@ def loaded(
 def both(
     loaded: pipeline.Prepared, db: Database
 ) -> dict[Scale, tuple[list[PeriodGraph], list[PeriodGraph]]]:
-    neo = Neo4jEngine(db, betweenness_sources=None)
-    mem = MemoryEngine(loaded)
+    neo = Neo4jEngine(db, betweenness_sources=None, leiden=True)
+    mem = MemoryEngine(loaded, leiden=True)
     return {
         scale: (
             neo.period_graphs(scale, DEFAULT_PERIODS),
@@ -88,6 +89,21 @@ def test_engines_agree(
         ours.pop("communities"), theirs.pop("communities")
         assert ours == pytest.approx(theirs, rel=1e-9, abs=1e-12)
         assert abs(q_neo - q_mem) <= 0.01, (scale, neo.label, q_neo, q_mem)
+        assert neo.leiden is not None
+        assert mem.leiden is not None
+        q_neo, q_mem = modularity(neo.network, neo.leiden), modularity(mem.network, mem.leiden)
+        assert abs(q_neo - q_mem) <= 0.01, ("leiden", scale, neo.label, q_neo, q_mem)
+        for graph, labels in ((neo, neo.leiden), (mem, mem.leiden)):
+            assert _communities_connected(graph, labels), (graph, scale, neo.label)
+
+
+def _communities_connected(graph: PeriodGraph, labels: np.ndarray) -> bool:
+    """Leiden's guarantee (Traag et al. 2019): each community induces a connected subgraph."""
+    undirected = graph.network.graph.as_undirected()
+    return all(
+        undirected.induced_subgraph(np.flatnonzero(labels == c).tolist()).is_connected()
+        for c in np.unique(labels)
+    )
 
 
 def test_collaborates_relationships_match_the_edges_and_rebuild_idempotently(
@@ -114,9 +130,17 @@ def test_reruns_give_the_same_partition(
     again = Neo4jEngine(db, betweenness_sources=None).period_graphs("city", DEFAULT_PERIODS)
     for first, second in zip(both["city"][0], again, strict=True):
         assert first.communities.tolist() == second.communities.tolist()
-    mem = MemoryEngine(loaded).period_graphs("city", DEFAULT_PERIODS)
+    again = Neo4jEngine(db, leiden=True).period_graphs("province", DEFAULT_PERIODS)
+    for first, second in zip(both["province"][0], again, strict=True):
+        assert first.leiden is not None
+        assert second.leiden is not None
+        assert first.leiden.tolist() == second.leiden.tolist()
+    mem = MemoryEngine(loaded, leiden=True).period_graphs("city", DEFAULT_PERIODS)
     for first, second in zip(both["city"][1], mem, strict=True):
         assert first.communities.tolist() == second.communities.tolist()
+        assert first.leiden is not None
+        assert second.leiden is not None
+        assert first.leiden.tolist() == second.leiden.tolist()
 
 
 def test_sampled_betweenness_is_flagged_and_close(
@@ -201,20 +225,29 @@ def test_cli_subgroups_agree_across_engines_and_reach_the_graph(
     tmp_path: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    """`copatent subgroups`: CONCOR blocks are the same from both engines (the same network), and
-    the neo4j engine writes each province's block as concor_2016_2020 for Browser."""
-    common = ["subgroups", "--scale", "province", "--method", "concor", "--json"]
+    """`copatent subgroups`: CONCOR blocks are the same from both engines (the same network), the
+    Leiden blocks are as good by modularity, and the neo4j engine writes each province's blocks
+    as concor_2016_2020, louvain_2016_2020 and leiden_2016_2020 for Browser."""
+    common = ["subgroups", "--scale", "province", "--method", "all", "--json"]
     neo = run_cli(neo4j_server, *common, "--out", str(tmp_path / "neo"))
     mem = run_cli(neo4j_server, *common, "--out", str(tmp_path / "mem"), "--engine", "memory",
                   "--input", str(_sample_file(tmp_path_factory)))  # fmt: skip
     assert neo.returncode == 0, neo.stderr
     assert mem.returncode == 0, mem.stderr
-    (ours,), (theirs,) = json.loads(neo.stdout)["subgroups"], json.loads(mem.stdout)["subgroups"]
+    ours = {g["method"]: g for g in json.loads(neo.stdout)["subgroups"]}
+    theirs = {g["method"]: g for g in json.loads(mem.stdout)["subgroups"]}
+    assert set(ours) == set(theirs) == {"concor", "louvain", "leiden"}
     for key in ("members", "blocks", "density_matrix_binary", "image_matrix_valued", "ei_groups"):
-        assert ours[key] == theirs[key], key
-    assert 2 <= len(ours["blocks"]) <= 4
+        assert ours["concor"][key] == theirs["concor"][key], key
+    assert 2 <= len(ours["concor"]["blocks"]) <= 4
+    for method in ("louvain", "leiden"):
+        assert abs(ours[method]["modularity"] - theirs[method]["modularity"]) <= 0.01, method
     with Database(db.settings, queries=TEST_QUERIES) as admin:
-        written = admin.run("fixture/node_property", {"property": "concor_2016_2020"})
-    expected = {m["node"]: m["block"] for m in ours["members"]}
-    assert dict(zip(written["node"], written["value"], strict=True)) == expected
-    assert (tmp_path / "neo" / "province_2016-2020_concor_ei.csv").exists()
+        for method, found in ours.items():
+            written = admin.run("fixture/node_property", {"property": f"{method}_2016_2020"})
+            expected = {m["node"]: m["block"] for m in found["members"]}
+            assert dict(zip(written["node"], written["value"], strict=True)) == expected, method
+    assert (tmp_path / "neo" / "province_2016-2020_leiden_ei.csv").exists()
+    summary = pd.read_csv(tmp_path / "neo" / "summary.csv", encoding="utf-8-sig")
+    assert summary["method"].tolist() == ["concor", "louvain", "leiden"]
+    assert_allclose(summary["modularity"], [ours[m]["modularity"] for m in summary["method"]])

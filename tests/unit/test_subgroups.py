@@ -204,3 +204,18 @@ def test_ei_krackhardt_departments_counted_independently() -> None:
     r = subgroups.ei_index(x, [department[n] for n in names])
     assert (r.whole_internal, r.whole_external) == (inside, len(arcs) - inside)
     assert r.whole_ei == pytest.approx((len(arcs) - 2 * inside) / len(arcs))
+
+
+def test_describe_reports_the_partition_modularity() -> None:
+    # two triangles joined by one edge, split at the bridge: Q = 5/14 (Newman's formula by hand:
+    # 2m = 14, each side holds 6 of the 14 ends inside and has degree sum 7: 2·(6/14 − (7/14)²))
+    x = np.zeros((6, 6))
+    for s, t in [(0, 1), (1, 2), (2, 0), (3, 4), (4, 5), (5, 3), (2, 3)]:
+        x[s, t] = 1
+    centrality = pd.DataFrame(
+        {"node": list("abcdef"), "name": list("abcdef"), "weighted_degree": 1.0, "tier": 1}
+    )
+    found = subgroups.describe("louvain", x, [1, 1, 1, 2, 2, 2], centrality)
+    assert found.modularity == pytest.approx(5 / 14, rel=1e-12)
+    whole = subgroups.describe("louvain", x, [1] * 6, centrality)
+    assert whole.modularity == pytest.approx(0.0, abs=1e-12)

@@ -3,8 +3,9 @@
 An engine (``neo4j``: Cypher + Graph Data Science; ``memory``: pandas + python-igraph) turns the
 loaded patents into :class:`PeriodGraph` objects: the edge list of the first-applicant rule, the
 nodes with their internal collaboration, the graph algorithms' per-node results, the Louvain
-partition and the shortest-path summary. Everything after that (Table 1, tiers, flow) is computed
-from these by the same Python functions, so the two engines differ only where they should.
+partition (and the Leiden one on request) and the shortest-path summary. Everything after that
+(Table 1, tiers, flow, subgroups) is computed from these by the same Python functions, so the
+two engines differ only where they should.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ class PeriodGraph:
         ``node`` and :data:`copatent.analytics.centrality.MEASURES`, in ``nodes`` order.
     communities
         Louvain labels, 1, 2, ... in node order.
+    leiden
+        Leiden labels in the same form, when the engine was asked for them (``leiden=True``),
+        else ``None``.
     path_length, diameter
         Gephi's average path length and the longest shortest path (DESIGN.md item 6).
     unplaced
@@ -63,6 +67,7 @@ class PeriodGraph:
     unplaced: int
     internal: int = 0
     betweenness_sources: int | None = None
+    leiden: np.ndarray | None = None
 
     @property
     def label(self) -> str:

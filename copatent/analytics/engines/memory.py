@@ -29,9 +29,11 @@ class MemoryEngine:
         seed: int = community.DEFAULT_SEED,
         restarts: int = community.DEFAULT_RESTARTS,
         isolates: bool = False,
+        leiden: bool = False,
     ) -> None:
         self.prepared = prepared
         self.isolates = isolates
+        self.leiden = leiden
         self.seed = seed
         self.restarts = restarts
         self.collabs = collaborations(prepared.applied, prepared.patents, prepared.applicants)
@@ -76,6 +78,11 @@ class MemoryEngine:
                     diameter=diameter,
                     unplaced=aggregated.unplaced,
                     internal=int(aggregated.internal.sum()),
+                    leiden=(
+                        community.leiden(net, seed=self.seed, restarts=self.restarts)
+                        if self.leiden
+                        else None
+                    ),
                 )
             )
         return result

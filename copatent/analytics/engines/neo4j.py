@@ -16,7 +16,9 @@ For one scale:
    - undirected with ``W + Wᵀ`` (``collab/project_pairs``): the local clustering coefficient, and
      Louvain (concurrency 1) on ``restarts`` copies of each period whose nodes are numbered in
      seeded random orders (GDS Louvain visits nodes in id order and has no seed of its own),
-     keeping the partition of highest modularity (:mod:`copatent.analytics.community`).
+     keeping the partition of highest modularity (:mod:`copatent.analytics.community`); on
+     request (``leiden=True``) Leiden the same way on the same copies, each run with its own
+     ``randomSeed``.
 
 Betweenness on a network larger than ``betweenness_sources`` nodes is estimated from that many
 source nodes sampled with a fixed ``samplingSeed``, single-threaded so that the sample is
@@ -116,8 +118,10 @@ class Neo4jEngine:
         betweenness_sources: int | None = DEFAULT_BETWEENNESS_SOURCES,
         sessions: int = DEFAULT_SESSIONS,
         isolates: bool = False,
+        leiden: bool = False,
     ) -> None:
         self.db = db
+        self.leiden = leiden
         self.seed = seed
         self.restarts = restarts
         self.betweenness_sources = betweenness_sources
@@ -176,14 +180,6 @@ class Neo4jEngine:
                 frame[column] = frame[column].astype(int)
             pairs, mean, longest = paths.get(j, (0, 0.0, 0))
             net = Network.from_edges(part.edges, part.keys)
-            candidates = [
-                _own_group(pd.Series(p, index=part.keys), alone) for p in partitions.get(j, [])
-            ]
-            communities = (
-                community.best_partition(net, candidates)[0]
-                if candidates
-                else community.canonical_labels(part.keys)
-            )
             result.append(
                 PeriodGraph(
                     scale=scale,
@@ -191,12 +187,15 @@ class Neo4jEngine:
                     edges=part.edges,
                     nodes=part.nodes,
                     measures=frame,
-                    communities=communities,
+                    communities=_best(net, partitions["louvain"].get(j, []), alone),
                     path_length=float(mean) if pairs else 0.0,
                     diameter=int(longest) if pairs else 0,
                     unplaced=part.unplaced,
                     internal=part.internal,
                     betweenness_sources=sampled.get(j),
+                    leiden=(
+                        _best(net, partitions["leiden"].get(j, []), alone) if self.leiden else None
+                    ),
                 )
             )
         return result
@@ -283,13 +282,14 @@ class Neo4jEngine:
         return {j: pd.DataFrame(columns[j]) for j in live}, paths, sampled
 
     # ----------------------------------------------------------------------------------------
-    # the undirected graph: local clustering and Louvain on seeded node orders
+    # the undirected graph: local clustering, and Louvain (and Leiden) on seeded node orders
 
     def _undirected(
         self, graph_name: str, parts: list[_Period], live: list[int]
-    ) -> tuple[dict[int, pd.Series], dict[int, list[list[object]]]]:
+    ) -> tuple[dict[int, pd.Series], dict[str, dict[int, list[list[object]]]]]:
+        """Local clustering per period, and per method the candidate partitions of each period."""
         if not live:
-            return {}, {}
+            return {}, {"louvain": {}, "leiden": {}}
         nodes: list[list[Any]] = []
         pairs: list[list[Any]] = []
         copies: dict[str, tuple[int, int, np.ndarray]] = {}  # label -> (period, base, order)
@@ -319,39 +319,37 @@ class Neo4jEngine:
                     for x, y, w in zip(ids_low, ids_high, summed["w"].tolist(), strict=True)
                 ]
                 base += n
-        louvain_runs = [
-            {
-                "run": label,
-                "config": {
+        methods = ("louvain", "leiden") if self.leiden else ("louvain",)
+        community_runs: list[tuple[str, dict[str, Any]]] = []
+        for method in methods:
+            for label in copies:
+                config: dict[str, Any] = {
                     "nodeLabels": [label],
                     "relationshipWeightProperty": "weight",
                     "concurrency": 1,  # GDS Louvain is deterministic single-threaded
-                }
-                | _QUIET,
-            }
-            for label in copies
-        ]
+                } | _QUIET
+                if method == "leiden":
+                    config["randomSeed"] = self.seed + int(label.rsplit("R", 1)[1])
+                community_runs.append((method, {"run": f"{method}|{label}", "config": config}))
         clustering_runs = [
             {"run": f"P{j}R0", "config": {"nodeLabels": [f"P{j}R0"]} | _QUIET} for j in live
         ]
-        chunks = [louvain_runs[i :: self.sessions] for i in range(self.sessions)]
+        jobs: list[tuple[str, dict[str, Any]]] = [
+            ("collab/gds_local_clustering", {"graph_name": graph_name, "runs": clustering_runs})
+        ]
+        for method in methods:
+            runs = [run for m, run in community_runs if m == method]
+            chunks = [runs[i :: self.sessions] for i in range(self.sessions)]
+            jobs += [
+                (f"collab/gds_{method}", {"graph_name": graph_name, "runs": chunk})
+                for chunk in chunks
+                if chunk
+            ]
         with self.db.projection(
             graph_name, "collab/project_pairs", {"nodes": nodes, "pairs": pairs}
         ):
-            found_lcc, *found_chunks = self._in_parallel(
-                [
-                    (
-                        "collab/gds_local_clustering",
-                        {"graph_name": graph_name, "runs": clustering_runs},
-                    )
-                ]
-                + [
-                    ("collab/gds_louvain", {"graph_name": graph_name, "runs": chunk})
-                    for chunk in chunks
-                    if chunk
-                ]
-            )
-        found_louvain = pd.concat(found_chunks, ignore_index=True)
+            found_lcc, *found_chunks = self._in_parallel(jobs)
+        found_communities = pd.concat(found_chunks, ignore_index=True)
 
         def by_key(label: str, frame: pd.DataFrame) -> pd.Series:
             j, first, order = copies[label]
@@ -363,12 +361,25 @@ class Neo4jEngine:
             copies[str(label)][0]: by_key(str(label), frame)
             for label, frame in found_lcc.groupby("run", sort=False)
         }
-        partitions: dict[int, list[list[object]]] = {j: [] for j in live}
-        for copy, frame in found_louvain.groupby("run", sort=False):
-            period = copies[str(copy)][0]
-            found = by_key(str(copy), frame).reindex(parts[period].keys)
-            partitions[period].append(found.tolist())
+        partitions: dict[str, dict[int, list[list[object]]]] = {
+            method: {j: [] for j in live} for method in ("louvain", "leiden")
+        }
+        for run, frame in found_communities.groupby("run", sort=False):
+            method, copy = str(run).split("|")
+            period = copies[copy][0]
+            found = by_key(copy, frame).reindex(parts[period].keys)
+            partitions[method][period].append(found.tolist())
         return clustering, partitions
+
+
+def _best(net: Network, candidates: list[list[object]], alone: np.ndarray) -> np.ndarray:
+    """The candidate of highest modularity, nodes without arcs alone; all alone without arcs."""
+    keys = list(net.nodes)
+    if not candidates:
+        return community.canonical_labels(keys)
+    return community.best_partition(
+        net, [_own_group(pd.Series(c, index=keys), alone) for c in candidates]
+    )[0]
 
 
 def _own_group(labels: pd.Series, alone: np.ndarray) -> list[object]:
