@@ -46,6 +46,15 @@ conventions:
 Tiers: Jenks natural breaks of weighted degree into ``classes`` classes, 1 = lowest
 (:func:`~copatent.analytics.breaks.tiers`); with fewer distinct values than classes the tiers are
 null and the reason is a note, not an error.
+
+Blocks (issue 5 item 6), on request: a partition, either given (:class:`Groups`: a column of a
+node table) or computed by CONCOR (:class:`Concor`), described by
+:func:`copatent.analytics.subgroups.describe`: block density and image matrices, E-I per block
+and for the whole network, and the partition's modularity. Given groups are numbered 1, 2, ...
+in the order of their values (numerically when every value is a number); every node of the
+network needs a group, and rows of nodes the network does not have are ignored with a note.
+Undirected: the matrices are those of the symmetric network (they equal the undirected
+densities) and E-I counts each edge once.
 """
 
 from __future__ import annotations
@@ -60,7 +69,8 @@ import numpy as np
 import pandas as pd
 
 from copatent._errors import InputError
-from copatent.analytics import flow
+from copatent.analytics import flow, subgroups
+from copatent.analytics._validate import native as _native
 from copatent.analytics.breaks import DEFAULT_CLASSES, Breaks, tiers_where_possible
 from copatent.analytics.centrality import MEASURES, node_measures
 from copatent.analytics.community import DEFAULT_RESTARTS, DEFAULT_SEED, louvain
@@ -105,6 +115,23 @@ EDGE_COLUMNS: Final[tuple[str, ...]] = ("source", "target")
 """Columns every edge table needs; ``weight`` is optional."""
 
 
+@dataclass(frozen=True)
+class Groups:
+    """A given partition: ``table``'s first column names the node, ``column`` holds its group."""
+
+    table: pd.DataFrame
+    column: str
+    source: str = "groups"
+
+
+@dataclass(frozen=True)
+class Concor:
+    """A CONCOR partition (:func:`copatent.analytics.subgroups.concor`)."""
+
+    self_ties: subgroups.SelfTies = "reciprocal"
+    depth: int = subgroups.DEFAULT_DEPTH
+
+
 @dataclass(frozen=True, eq=False)
 class Metrics:
     """Indicators and node table of one network.
@@ -122,6 +149,8 @@ class Metrics:
         The natural breaks of weighted degree, ``None`` when they could not be computed.
     notes
         What was done to the input (loops dropped, rows summed, ...) and why tiers are missing.
+    blocks
+        The requested partition described (``table`` then has a ``block`` column), or ``None``.
     """
 
     directed: bool
@@ -129,6 +158,7 @@ class Metrics:
     table: pd.DataFrame
     breaks: Breaks | None
     notes: tuple[str, ...]
+    blocks: subgroups.Subgroups | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The ``--json`` object: :data:`JSON_KEYS`, Python types only, NaN as ``None``."""
@@ -141,7 +171,10 @@ class Metrics:
                 for row in self.table.to_dict("records")
             ],
         }
-        return {key: _native(values[key]) for key in JSON_KEYS}
+        result = {key: _native(values[key]) for key in JSON_KEYS}
+        if self.blocks is not None:
+            result |= self.blocks.as_dict()
+        return result
 
 
 def metrics(
@@ -154,6 +187,7 @@ def metrics(
     restarts: int = DEFAULT_RESTARTS,
     edges_source: str = "edges",
     nodes_source: str = "nodes",
+    blocks: Groups | Concor | None = None,
 ) -> Metrics:
     """Check an edge list (and node list) and compute every indicator and node measure.
 
@@ -172,6 +206,8 @@ def metrics(
         Louvain's seed and number of runs (:func:`~copatent.analytics.community.louvain`).
     edges_source, nodes_source
         Names of the two tables in error messages (the file names).
+    blocks
+        A partition to describe (see the module): given :class:`Groups` or :class:`Concor`.
 
     Returns
     -------
@@ -180,7 +216,7 @@ def metrics(
     Raises
     ------
     InputError
-        One error naming every problem of both tables with row and column.
+        One error naming every problem of the tables with row and column.
 
     Examples
     --------
@@ -196,6 +232,9 @@ def metrics(
     if classes < 2:
         raise ValueError(f"classes must be at least 2, got {classes}")
     clean, names, notes = _checked(edges, nodes, edges_source, nodes_source)
+    chosen: tuple[np.ndarray, list[str] | None] | None = None
+    if isinstance(blocks, Groups):  # checked before anything is computed
+        chosen = _groups(blocks, names, notes)
     frame, more = _arcs(clean, names, directed=directed)
     notes += more
     net = Network.from_edges(frame, names)
@@ -222,12 +261,33 @@ def metrics(
         notes.append(f"{found.reason}: tier and tier_range are null")
     table["tier"] = pd.Series(found.tier, dtype=object)
     table["tier_range"] = pd.Series(found.label, dtype=object)
+    table = table.loc[:, list(NODE_COLUMNS)]
+    described = None
+    if blocks is not None:
+        weights = net.weights.toarray()
+        if isinstance(blocks, Concor):
+            chosen = (
+                subgroups.concor(weights, depth=blocks.depth, self_ties=blocks.self_ties),
+                None,
+            )
+        if chosen is not None:
+            labels, block_labels = chosen
+            described = subgroups.describe(
+                "concor" if isinstance(blocks, Concor) else "groups",
+                weights,
+                labels,
+                table.assign(name=table["node"]),
+                undirected=not directed,
+                block_labels=block_labels,
+            )
+            table["block"] = labels
     return Metrics(
         directed=directed,
         indicators=table1,
-        table=table.loc[:, list(NODE_COLUMNS)],
+        table=table,
         breaks=found.breaks,
         notes=tuple(notes),
+        blocks=described,
     )
 
 
@@ -294,6 +354,56 @@ def _node_list(nodes: pd.DataFrame) -> tuple[list[str], list[str]]:
         else:
             first[name] = row
     return list(first), [message for _, message in sorted(problems)]
+
+
+def _groups(groups: Groups, names: Sequence[str], notes: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Block numbers 1, 2, ... of the nodes ``names`` and the value of each block; or raise."""
+    table, source = groups.table, groups.source
+    headers: dict[str, int] = {}
+    for position, label in enumerate(table.columns):
+        headers.setdefault(_header(label).casefold(), position)  # the first of equal headers
+    wanted = groups.column.strip().casefold()
+    if table.shape[1] < 2 or wanted not in headers or headers[wanted] == 0:
+        found = [_header(c) for c in table.columns[1:] if _header(c)]
+        raise InputError(
+            f"{source}: no group column {preview(groups.column)} after the node column; "
+            f"columns found: {listing(found) if found else '(none)'}"
+        )
+    column = f"column {_header(table.columns[headers[wanted]])}"
+    keep = ~_blank_rows(table)
+    rows = _rows(table)[keep]
+    nodes = _text(table.iloc[:, 0])[keep].tolist()
+    values = _text(table.iloc[:, headers[wanted]])[keep].tolist()
+    node_column = f"column {_header(table.columns[0])}"
+    problems: list[str] = []
+    group: dict[str, str] = {}
+    first: dict[str, int] = {}
+    for row, node, value in zip(rows.tolist(), nodes, values, strict=True):
+        if not node:
+            problems.append(f"row {row}, {node_column}: no node name")
+        elif node in first:
+            problems.append(
+                f"row {row}, {node_column}: node {preview(node)} repeats row {first[node]}"
+            )
+        elif not value:
+            problems.append(f"row {row}, {column}: no group for node {preview(node)}")
+        else:
+            first[node] = row
+            group[node] = value
+    listed = set(nodes)
+    missing = [name for name in names if name not in listed]
+    if missing:
+        problems.append(f"no row for node(s) {listing([preview(m) for m in missing])}")
+    if problems:
+        raise InputError(one_line([(source, problems)]))
+    extra = len(set(group) - set(names))
+    if extra:
+        notes.append(f"{_count(extra, 'row')} of {source} name nodes not in the network: ignored")
+    used = {group[name] for name in names}
+    numbers = pd.to_numeric(pd.Series(sorted(used)), errors="coerce")
+    ordered = sorted(used, key=float) if numbers.notna().all() else sorted(used)
+    number = {value: b for b, value in enumerate(ordered, start=1)}
+    return np.array([number[group[name]] for name in names], dtype=np.int64), ordered
 
 
 def _edge_table(
@@ -455,17 +565,6 @@ def _undirected(table1: Indicators, net: Network) -> Indicators:
         out_centralization_valued_pct=valued,
         in_centralization_valued_pct=valued,
     )
-
-
-def _native(value: object) -> object:
-    """A JSON-ready Python value: numpy scalars unwrapped, NaN and NA as ``None``."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def _count(n: int, noun: str) -> str:

@@ -33,6 +33,7 @@ nodes are labelled, only on their order (which member is "first").
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -41,6 +42,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from copatent.analytics import community
+from copatent.analytics._validate import native
 
 SelfTies = Literal["reciprocal", "ignore"]
 
@@ -306,8 +308,13 @@ class EIResult:
     sum_of_groups_ei: float
 
 
-def ei_index(x: npt.ArrayLike, labels: npt.ArrayLike, *, valued: bool = False) -> EIResult:
+def ei_index(
+    x: npt.ArrayLike, labels: npt.ArrayLike, *, valued: bool = False, undirected: bool = False
+) -> EIResult:
     """E-I per group and for the whole network; ties are arcs (binary) or weights (valued).
+
+    ``undirected``: ``x`` is symmetric and each edge is one tie, not two arcs; the counts are
+    halved (the E-I values do not change).
 
     >>> x = np.zeros((4, 4)); x[0, 1] = x[1, 0] = x[2, 3] = x[1, 2] = 1
     >>> r = ei_index(x, [1, 1, 2, 2])
@@ -336,6 +343,9 @@ def ei_index(x: npt.ArrayLike, labels: npt.ArrayLike, *, valued: bool = False) -
     same = groups[:, None] == groups[None, :]
     whole_internal = float(ties[same].sum())
     whole_external = float(ties[~same].sum())
+    if undirected:
+        table[["internal", "external"]] /= 2
+        whole_internal, whole_external = whole_internal / 2, whole_external / 2
     sum_internal = float(table["internal"].sum())
     sum_external = float(table["external"].sum())
     return EIResult(
@@ -353,8 +363,27 @@ def ei_index(x: npt.ArrayLike, labels: npt.ArrayLike, *, valued: bool = False) -
 # ------------------------------------------------------------------------------------------------
 # one partition of one period's network, described for the study's tables
 
-Method = Literal["concor", "louvain", "leiden"]
+JSON_KEYS: Final[tuple[str, ...]] = (
+    "blocks_method",
+    "block_modularity",
+    "density_matrix_binary",
+    "density_matrix_valued",
+    "image_matrix_binary",
+    "image_matrix_valued",
+    "ei_groups",
+    "ei_groups_valued",
+    "ei_whole_binary",
+    "ei_whole_valued",
+    "ei_sum_of_groups_binary",
+)
+"""Keys of :meth:`Subgroups.as_dict` after the member lists, in order (also the keys
+``copatent metrics --groups`` / ``--concor`` adds to its ``--json`` object)."""
+
+Method = Literal["concor", "louvain", "leiden", "groups"]
+"""Where a partition comes from; ``groups`` is one given by the user (``metrics --groups``)."""
+
 METHODS: Final[tuple[Method, ...]] = ("concor", "louvain", "leiden")
+"""The methods ``copatent subgroups`` computes."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -378,14 +407,61 @@ class Subgroups:
     ei_valued: EIResult
     modularity: float
 
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready: the blocks as member lists, then :data:`JSON_KEYS`.
+
+        ``<method>_blocks`` (``concor_blocks``, ``louvain_blocks``, ``groups_blocks``, ...): a
+        list of member lists in block order; with given block labels also ``<method>_labels``.
+        The matrices are lists of rows in block order (``None`` for the cell of a one-member
+        block with itself); the ``ei_groups`` rows are ``block``, ``members``, ``internal``,
+        ``external``, ``ei``.
+        """
+        m = self.matrices
+        members = self.members.groupby("block", sort=True)["node"].agg(list)
+
+        def matrix(a: npt.NDArray[np.float64] | npt.NDArray[np.int64]) -> list[list[object]]:
+            return [[native(v) for v in row.tolist()] for row in a]
+
+        def rows(result: EIResult) -> list[dict[str, object]]:
+            table = result.groups.rename(columns={"group": "block"})
+            return [{str(k): native(v) for k, v in row.items()} for row in table.to_dict("records")]
+
+        found: dict[str, object] = {
+            f"{self.method}_blocks": [[str(n) for n in v] for v in members.tolist()]
+        }
+        if "label" in self.blocks.columns:
+            found[f"{self.method}_labels"] = self.blocks["label"].tolist()
+        values: dict[str, object] = {
+            "blocks_method": self.method,
+            "block_modularity": self.modularity,
+            "density_matrix_binary": matrix(m.density_binary),
+            "density_matrix_valued": matrix(m.density_valued),
+            "image_matrix_binary": matrix(m.image_binary),
+            "image_matrix_valued": matrix(m.image_valued),
+            "ei_groups": rows(self.ei_binary),
+            "ei_groups_valued": rows(self.ei_valued),
+            "ei_whole_binary": native(self.ei_binary.whole_ei),
+            "ei_whole_valued": native(self.ei_valued.whole_ei),
+            "ei_sum_of_groups_binary": native(self.ei_binary.sum_of_groups_ei),
+        }
+        return found | {key: values[key] for key in JSON_KEYS}
+
 
 def describe(
-    method: Method, weights: FloatMatrix, labels: npt.ArrayLike, centrality: pd.DataFrame
+    method: Method,
+    weights: FloatMatrix,
+    labels: npt.ArrayLike,
+    centrality: pd.DataFrame,
+    *,
+    undirected: bool = False,
+    block_labels: Sequence[str] | None = None,
 ) -> Subgroups:
     """The tables of partition ``labels`` of a network (``weights`` in ``centrality`` node order).
 
     ``centrality`` has ``node``, ``name``, ``weighted_degree`` and ``tier`` in the node order of
-    ``weights``.
+    ``weights``. ``undirected``: ``weights`` is symmetric and E-I counts edges once (see
+    :func:`ei_index`). ``block_labels``: a name for each block, in block order (the user's group
+    values), added to ``blocks`` as ``label``.
     """
     members = centrality.loc[:, ["node", "name", "weighted_degree", "tier"]].copy()
     members.insert(2, "block", np.asarray(labels, dtype=np.int64))
@@ -402,12 +478,15 @@ def describe(
                 "core_name": core["name"],
             }
         )
+    table = pd.DataFrame(rows)
+    if block_labels is not None:
+        table.insert(1, "label", list(block_labels))
     return Subgroups(
         method=method,
         members=members,
-        blocks=pd.DataFrame(rows),
+        blocks=table,
         matrices=block_matrices(weights, labels),
-        ei_binary=ei_index(weights, labels),
-        ei_valued=ei_index(weights, labels, valued=True),
+        ei_binary=ei_index(weights, labels, undirected=undirected),
+        ei_valued=ei_index(weights, labels, valued=True, undirected=undirected),
         modularity=community.modularity(weights, np.asarray(labels)),
     )

@@ -12,9 +12,10 @@ from rich import box
 from rich.table import Table
 
 from copatent._errors import InputError
-from copatent.analytics import community, flow
+from copatent.analytics import community, flow, subgroups
 from copatent.analytics import metrics as measures
 from copatent.analytics.breaks import DEFAULT_CLASSES
+from copatent.commands._blocks import SelfTies, print_blocks
 from copatent.commands._output import console, emit_json
 from copatent.loader._validate import one_line
 
@@ -113,6 +114,27 @@ def metrics(
     restarts: Annotated[
         int, typer.Option(min=1, help="Louvain runs; the best by modularity is kept.")
     ] = community.DEFAULT_RESTARTS,
+    groups: Annotated[
+        str | None,
+        typer.Option(
+            "--groups",
+            metavar="NODES.csv:COLUMN",
+            help="A partition to describe: a CSV whose first column names the nodes and whose "
+            "COLUMN holds each node's group. Adds the block density and image matrices, E-I "
+            "and the partition's modularity.",
+        ),
+    ] = None,
+    concor: Annotated[
+        bool,
+        typer.Option("--concor", help="Describe the CONCOR partition the same way."),
+    ] = False,
+    self_ties: Annotated[
+        SelfTies,
+        typer.Option(help="CONCOR's diagonal: reciprocal (UCINET's default) or ignore (concorR)."),
+    ] = SelfTies.reciprocal,
+    depth: Annotated[
+        int, typer.Option(min=1, max=6, help="CONCOR splits: up to 2^depth blocks.")
+    ] = subgroups.DEFAULT_DEPTH,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Indicators and node measures of any edge list (UTF-8 CSV), without a server.
@@ -138,8 +160,28 @@ def metrics(
     (leader, participant, balanced, none), tier (Jenks class of weighted degree, 1 = lowest;
     null with a note when there are fewer distinct values than classes), tier_range (its
     values)). Missing values are null.
+
+    --groups FILE:COLUMN or --concor (one of them) adds: block to each nodes_table entry;
+    concor_blocks, or groups_blocks and groups_labels (the COLUMN value of each block): the
+    members of each block, blocks numbered 1, 2, ... (given groups in the order of their
+    values, numerically if all are numbers); blocks_method; block_modularity (Newman Q of the
+    partition on W + W^T); density_matrix_binary, density_matrix_valued (block densities,
+    diagonal cells left out of diagonal blocks; null for a one-member block's own cell);
+    image_matrix_binary, image_matrix_valued (1 where the density >= the whole network's);
+    ei_groups, ei_groups_valued (per block: block, members, internal, external, ei);
+    ei_whole_binary, ei_whole_valued (Krackhardt & Stern, whole network);
+    ei_sum_of_groups_binary (the sum of the block rows, as some studies print their "entire
+    network" row). Undirected: E-I counts each edge once.
     """
-    edge_frame, node_frame = _read_inputs(edges, nodes)
+    if groups is not None and concor:
+        raise InputError("--groups and --concor: give one partition at a time")
+    blocks: measures.Groups | measures.Concor | None = None
+    if concor:
+        blocks = measures.Concor(self_ties=self_ties.value, depth=depth)
+    edge_frame, node_frame, group_frame = _read_inputs(edges, nodes, groups)
+    if group_frame is not None and groups is not None:
+        path, column = _groups_option(groups)
+        blocks = measures.Groups(group_frame, column, source=path)
     result = measures.metrics(
         edge_frame,
         node_frame,
@@ -149,11 +191,28 @@ def metrics(
         restarts=restarts,
         edges_source=str(edges),
         nodes_source=str(nodes) if nodes is not None else "nodes",
+        blocks=blocks,
     )
     if as_json:
         emit_json(result.as_dict())
         return
     _print(result, edges)
+    if result.blocks is not None:
+        print_blocks(
+            f"{result.blocks.method} blocks · {edges.name}",
+            result.blocks,
+            ties="ties" if result.directed else "edges",
+        )
+
+
+def _groups_option(value: str) -> tuple[str, str]:
+    """``NODES.csv:COLUMN`` → (file, column), or a one-line error."""
+    path, colon, column = value.rpartition(":")
+    if not colon or not path or not column.strip():
+        raise InputError(
+            f"--groups {value!r}: expected NODES.csv:COLUMN (a file, a colon, a column)"
+        )
+    return path, column
 
 
 def read_table(path: Path) -> tuple[pd.DataFrame | None, list[str]]:
@@ -189,20 +248,26 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[str]]:
     return frame, []
 
 
-def _read_inputs(edges: Path, nodes: Path | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """Both files, or one error naming every file that cannot be read."""
+def _read_inputs(
+    edges: Path, nodes: Path | None, groups: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
+    """The files, or one error naming every file that cannot be read."""
     problems: list[tuple[str, list[str]]] = []
     edge_frame, edge_problems = read_table(edges)
     if edge_problems:
         problems.append((str(edges), edge_problems))
-    node_frame = None
-    if nodes is not None:
-        node_frame, node_problems = read_table(nodes)
-        if node_problems:
-            problems.append((str(nodes), node_problems))
+    frames: list[pd.DataFrame | None] = []
+    extra = [nodes, Path(_groups_option(groups)[0]) if groups is not None else None]
+    for path in extra:
+        frame = None
+        if path is not None:
+            frame, found = read_table(path)
+            if found:
+                problems.append((str(path), found))
+        frames.append(frame)
     if problems or edge_frame is None:
         raise InputError(one_line(problems))
-    return edge_frame, node_frame
+    return edge_frame, frames[0], frames[1]
 
 
 def _print(result: measures.Metrics, edges: Path) -> None:

@@ -9,11 +9,11 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 import typer
-from rich.table import Table
 
 from copatent.analytics import analysis, community, subgroups
 from copatent.analytics.collab import Scale
 from copatent.analytics.engines.neo4j import DEFAULT_BETWEENNESS_SOURCES
+from copatent.commands._blocks import SelfTies, print_blocks
 from copatent.commands._engines import (
     EngineChoice,
     EngineOption,
@@ -46,11 +46,6 @@ class MethodChoice(StrEnum):
     louvain = "louvain"
     leiden = "leiden"
     all = "all"
-
-
-class SelfTies(StrEnum):
-    reciprocal = "reciprocal"
-    ignore = "ignore"
 
 
 _WRITE_QUERY: dict[str, str] = {
@@ -170,7 +165,7 @@ def subgroups_command(
         )
         return
     for scale_name, label, g in found:
-        _print(scale_name, label, g)
+        print_blocks(f"{g.method} blocks · {scale_name} {label}", g)
     console.print(f"{len(files)} tables written to {out}/")
 
 
@@ -258,82 +253,10 @@ def _write(out: Path, found: list[tuple[str, str, subgroups.Subgroups]]) -> list
     return written
 
 
-def _print(scale_name: str, label: str, g: subgroups.Subgroups) -> None:
-    m = g.matrices
-    title = f"{g.method} blocks · {scale_name} {label}"
-    table = Table(
-        title=title,
-        title_justify="left",
-        caption=f"modularity Q = {g.modularity:.4f} (on W + Wᵀ)",
-        caption_justify="left",
-    )
-    for column in ("block", "members", "share", "centred around"):
-        table.add_column(column, justify="right" if column != "centred around" else "left")
-    for row in g.blocks.to_dict("records"):
-        table.add_row(
-            str(row["block"]), str(row["members"]), f"{row['share']:.0%}", str(row["core_name"])
-        )
-    console.print(table)
-    density = Table(
-        title=f"density (binary; image 1 where ≥ {m.whole_binary:.4f}) · valued density",
-        title_justify="left",
-    )
-    density.add_column("from \\ to")
-    for b in m.blocks:
-        density.add_column(f"block {b}", justify="right")
-    for r, b in enumerate(m.blocks):
-        cells = []
-        for s in range(len(m.blocks)):
-            binary, valued = m.density_binary[r, s], m.density_valued[r, s]
-            mark = "■" if m.image_binary[r, s] else "·"
-            cells.append("-" if np.isnan(binary) else f"{mark} {binary:.3f} · {valued:.3f}")
-        density.add_row(f"block {b}", *cells)
-    console.print(density)
-    ei = Table(title="E-I index (binary ties)", title_justify="left")
-    for column in ("", "internal", "external", "E-I"):
-        ei.add_column(column, justify="right" if column else "left")
-    ei_result = g.ei_binary
-    for row in ei_result.groups.to_dict("records"):
-        ei.add_row(
-            f"block {row['group']}",
-            f"{row['internal']:.0f}",
-            f"{row['external']:.0f}",
-            f"{row['ei']:.3f}",
-        )
-    ei.add_row(
-        "whole network",
-        f"{ei_result.whole_internal:.0f}",
-        f"{ei_result.whole_external:.0f}",
-        f"{ei_result.whole_ei:.3f}",
-    )
-    ei.add_row(
-        "sum of the block rows (the study's 'entire network')",
-        f"{ei_result.sum_of_groups_internal:.0f}",
-        f"{ei_result.sum_of_groups_external:.0f}",
-        f"{ei_result.sum_of_groups_ei:.3f}",
-    )
-    console.print(ei)
-
-
 def _as_json(scale_name: str, label: str, g: subgroups.Subgroups) -> dict[str, Any]:
-    m = g.matrices
-
-    def matrix(a: np.ndarray) -> list[list[float | None]]:
-        return [[None if np.isnan(v) else float(v) for v in row] for row in a.astype(float)]
-
     return {
         "scale": scale_name,
         "period": label,
-        "method": g.method,
-        "modularity": g.modularity,
         "blocks": g.blocks.to_dict("records"),
         "members": g.members.astype(object).where(g.members.notna(), None).to_dict("records"),
-        "density_matrix_binary": matrix(m.density_binary),
-        "density_matrix_valued": matrix(m.density_valued),
-        "image_matrix_binary": m.image_binary.tolist(),
-        "image_matrix_valued": m.image_valued.tolist(),
-        "ei_groups": g.ei_binary.groups.to_dict("records"),
-        "ei_whole_binary": g.ei_binary.whole_ei,
-        "ei_whole_valued": g.ei_valued.whole_ei,
-        "ei_sum_of_groups_binary": g.ei_binary.sum_of_groups_ei,
-    }
+    } | g.as_dict()

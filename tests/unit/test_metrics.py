@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 
 from copatent import cli
 from copatent._errors import InputError
+from copatent.analytics import subgroups
 from copatent.analytics.metrics import JSON_KEYS, NODE_COLUMNS, Metrics, metrics
 from copatent.commands.metrics import read_table
 from tests.reference import reference_data
@@ -372,3 +374,130 @@ def test_weights_beyond_a_float_are_an_input_error() -> None:
     edges = pd.DataFrame({"source": ["a", "b"], "target": ["b", "a"], "weight": ["1e308", "1e308"]})
     with pytest.raises(InputError, match="more than a float can hold"):
         metrics(edges, directed=True)
+
+
+# -- blocks: --groups and --concor (issue 5 item 6)
+
+
+def run_json(*args: str) -> dict[str, Any]:
+    result = CliRunner().invoke(cli.app, ["metrics", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return cast("dict[str, Any]", json.loads(result.stdout))
+
+
+def test_cli_groups_krackhardt_departments_counted_independently() -> None:
+    """Krackhardt's managers with their departments: members, E-I and densities by counting."""
+    with (SNA / "krackhardt_nodes.csv").open(encoding="utf-8") as f:
+        department = {row["node"]: row["department"] for row in csv.DictReader(f)}
+    with (SNA / "krackhardt_friendship.csv").open(encoding="utf-8") as f:
+        arcs = [(row["source"], row["target"]) for row in csv.DictReader(f)]
+    report = run_json(
+        "--edges", str(SNA / "krackhardt_friendship.csv"),
+        "--nodes", str(SNA / "krackhardt_nodes.csv"),
+        "--groups", f"{SNA / 'krackhardt_nodes.csv'}:Department",  # headers match case-folded
+    )  # fmt: skip
+    labels = sorted(set(department.values()), key=int)
+    assert report["groups_labels"] == labels
+    assert report["groups_blocks"] == [
+        [n for n in department if department[n] == label] for label in labels
+    ]
+    assert report["blocks_method"] == "groups"
+    inside = sum(department[s] == department[t] for s, t in arcs)
+    between = len(arcs) - inside
+    assert report["ei_whole_binary"] == pytest.approx((between - inside) / len(arcs))
+    for row, label in zip(report["ei_groups"], labels, strict=True):
+        internal = sum(department[s] == department[t] == label for s, t in arcs)
+        external = sum((department[s] == label) != (department[t] == label) for s, t in arcs)
+        assert (row["internal"], row["external"]) == (internal, external), label
+    # a block's density: its arcs over the ordered pairs it can hold
+    sizes = [len(b) for b in report["groups_blocks"]]
+    for r, a in enumerate(labels):
+        for s, b in enumerate(labels):
+            count = sum(department[x] == a and department[y] == b for x, y in arcs)
+            cells = sizes[r] * sizes[s] - (sizes[r] if r == s else 0)
+            expected = count / cells if cells else None
+            assert report["density_matrix_binary"][r][s] == pytest.approx(expected), (a, b)
+    assert [row["block"] for row in report["nodes_table"]] == [
+        labels.index(department[row["node"]]) + 1 for row in report["nodes_table"]
+    ]
+
+
+def test_cli_concor_reproduces_the_concorr_readme() -> None:
+    # concorR README (github.com/ATraxLab/concorR @ d8958a12): blocks {b, c, d} and {a, e}
+    report = run_json(
+        "--edges", str(SNA / "concorR_readme_a.csv"),
+        "--nodes", str(SNA / "concorR_readme_a_nodes.csv"),
+        "--concor", "--self-ties", "ignore", "--depth", "1",
+    )  # fmt: skip
+    assert report["concor_blocks"] == [["b", "c", "d"], ["a", "e"]]
+    assert report["blocks_method"] == "concor"
+    assert "groups_labels" not in report
+    keys = list(report)
+    assert keys[len(JSON_KEYS) :] == ["concor_blocks", *subgroups.JSON_KEYS]
+
+
+def test_groups_undirected_count_each_edge_once(tmp_path: Path) -> None:
+    # two triangles joined at c-d: 6 edges inside the two groups, 1 between
+    edges = write(tmp_path / "e.csv", "source,target\na,b\nb,c\nc,a\nd,e\ne,f\nf,d\nc,d\n")
+    groups = write(tmp_path / "g.csv", "node,side\na,10\nb,10\nc,10\nd,2\ne,2\nf,2\nz,2\n")
+    report = run_json("--edges", str(edges), "--undirected", "--groups", f"{groups}:side")
+    assert report["groups_labels"] == ["2", "10"]  # numerically ordered
+    assert report["groups_blocks"] == [["d", "e", "f"], ["a", "b", "c"]]
+    assert [(r["internal"], r["external"]) for r in report["ei_groups"]] == [(3, 1), (3, 1)]
+    assert report["ei_whole_binary"] == pytest.approx((1 - 6) / 7)
+    assert report["block_modularity"] == pytest.approx(5 / 14)
+    assert report["density_matrix_binary"] == [[1.0, 1 / 9], [1 / 9, 1.0]]
+    assert any("1 row of" in note and "ignored" in note for note in report["notes"])
+
+
+def test_cli_groups_human_tables(tmp_path: Path) -> None:
+    edges = write(tmp_path / "e.csv", "source,target\na,b\nb,c\nc,a\nd,e\ne,f\nf,d\nc,d\n")
+    groups = write(
+        tmp_path / "g.csv", "node,side\na,left\nb,left\nc,left\nd,right\ne,right\nf,right\n"
+    )
+    args = ["metrics", "--edges", str(edges), "--groups", f"{groups}:side"]
+    result = CliRunner().invoke(cli.app, args, env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "groups blocks · e.csv" in result.stdout
+    assert "modularity Q = 0.3571" in result.stdout
+    assert "right" in result.stdout
+
+
+GROUP_PROBLEMS = [
+    (["--groups", "{g}:side"], "node,side\na,x\nb,\nc,y\n", "row 3, column side: no group for node 'b'"),
+    (["--groups", "{g}:side"], "node,side\na,x\nb,y\n", "no row for node(s) 'c'"),
+    (["--groups", "{g}:side"], "node,side\na,x\na,y\nb,y\nc,y\n", "row 3, column node: node 'a' repeats row 2"),
+    (["--groups", "{g}:block"], "node,side\na,x\n", "no group column 'block' after the node column; columns found: side"),
+    (["--groups", "{g}"], "node,side\n", "expected NODES.csv:COLUMN"),
+    (["--groups", "{g}:side", "--concor"], "node,side\n", "give one partition at a time"),
+    (["--groups", "{g}.missing:side"], "", "cannot read"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "case",
+    GROUP_PROBLEMS,
+    ids=["no-group", "node-without-row", "repeated-node", "no-column", "no-colon", "both",
+         "no-file"],
+)  # fmt: skip
+def test_cli_bad_groups_are_one_line_exit_6(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    case: tuple[list[str], str, str],
+) -> None:
+    options, text, expected = case
+    edges = write(tmp_path / "edges.csv", "source,target\na,b\nb,c\n")
+    group_file = write(tmp_path / "groups.csv", text)
+    args = ["copatent", "metrics", "--edges", str(edges), "--json"]
+    args += [option.format(g=group_file) for option in options]
+    monkeypatch.setattr(sys, "argv", args)
+    with pytest.raises(SystemExit) as caught:
+        cli.main()
+    assert caught.value.code == 6
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert expected in captured.err
+    if "partition at a time" not in expected:
+        assert str(group_file) in captured.err

@@ -1,0 +1,83 @@
+"""Printing a partition's blocks, matrices and E-I (``copatent subgroups`` and ``metrics``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import numpy as np
+from rich.table import Table
+
+from copatent.analytics import subgroups
+from copatent.commands._output import console
+
+
+class SelfTies(StrEnum):
+    """CONCOR's self-tie handling (:data:`copatent.analytics.subgroups.SelfTies`)."""
+
+    reciprocal = "reciprocal"
+    ignore = "ignore"
+
+
+def print_blocks(title: str, g: subgroups.Subgroups, *, ties: str = "ties") -> None:
+    """The blocks (size, share, core), the density and image matrices and the E-I table.
+
+    ``ties``: what a tie is, for the E-I title (``ties``; ``edges`` for an undirected network).
+    """
+    m = g.matrices
+    table = Table(
+        title=title,
+        title_justify="left",
+        caption=f"modularity Q = {g.modularity:.4f} (on W + Wᵀ)",
+        caption_justify="left",
+    )
+    labelled = "label" in g.blocks.columns
+    table.add_column("block", justify="right")
+    if labelled:
+        table.add_column("group")
+    for column in ("members", "share"):
+        table.add_column(column, justify="right")
+    table.add_column("centred around")
+    for row in g.blocks.to_dict("records"):
+        cells = [str(row["block"])] + ([str(row["label"])] if labelled else [])
+        cells += [str(row["members"]), f"{row['share']:.0%}", str(row["core_name"])]
+        table.add_row(*cells)
+    console.print(table)
+    density = Table(
+        title=f"density (binary; image 1 where ≥ {m.whole_binary:.4f}) · valued density",
+        title_justify="left",
+    )
+    density.add_column("from \\ to")
+    for b in m.blocks:
+        density.add_column(f"block {b}", justify="right")
+    for r, b in enumerate(m.blocks):
+        cells = []
+        for s in range(len(m.blocks)):
+            binary, valued = m.density_binary[r, s], m.density_valued[r, s]
+            mark = "■" if m.image_binary[r, s] else "·"
+            cells.append("-" if np.isnan(binary) else f"{mark} {binary:.3f} · {valued:.3f}")
+        density.add_row(f"block {b}", *cells)
+    console.print(density)
+    ei = Table(title=f"E-I index (binary {ties})", title_justify="left")
+    for column in ("", "internal", "external", "E-I"):
+        ei.add_column(column, justify="right" if column else "left")
+    ei_result = g.ei_binary
+    for row in ei_result.groups.to_dict("records"):
+        ei.add_row(
+            f"block {row['group']}",
+            f"{row['internal']:.0f}",
+            f"{row['external']:.0f}",
+            f"{row['ei']:.3f}",
+        )
+    ei.add_row(
+        "whole network",
+        f"{ei_result.whole_internal:.0f}",
+        f"{ei_result.whole_external:.0f}",
+        f"{ei_result.whole_ei:.3f}",
+    )
+    ei.add_row(
+        "sum of the block rows (the study's 'entire network')",
+        f"{ei_result.sum_of_groups_internal:.0f}",
+        f"{ei_result.sum_of_groups_external:.0f}",
+        f"{ei_result.sum_of_groups_ei:.3f}",
+    )
+    console.print(ei)
