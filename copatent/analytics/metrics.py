@@ -130,6 +130,7 @@ class Concor:
 
     self_ties: subgroups.SelfTies = "reciprocal"
     depth: int = subgroups.DEFAULT_DEPTH
+    binary: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -267,7 +268,9 @@ def metrics(
         weights = net.weights.toarray()
         if isinstance(blocks, Concor):
             chosen = (
-                subgroups.concor(weights, depth=blocks.depth, self_ties=blocks.self_ties),
+                subgroups.concor(
+                    weights, depth=blocks.depth, self_ties=blocks.self_ties, binary=blocks.binary
+                ),
                 None,
             )
         if chosen is not None:

@@ -148,10 +148,13 @@ def concor(
     *,
     depth: int = DEFAULT_DEPTH,
     self_ties: SelfTies = "reciprocal",
+    binary: bool = False,
     cutoff: float = CUTOFF,
     max_iter: int = MAX_ITER,
 ) -> npt.NDArray[np.int64]:
     """CONCOR blocks of the actors of ``x`` (n × n, binary or valued), numbered 1, 2, ...
+
+    ``binary``: correlate the ties present (``x > 0`` → 1) instead of the values of ``x``.
 
     Blocks are numbered in concorR's order (each split's −1 side first); the isolates, if any,
     form the last block.
@@ -167,6 +170,8 @@ def concor(
     m = np.asarray(x, dtype=float)
     if m.ndim != 2 or m.shape[0] != m.shape[1]:
         raise ValueError(f"a square matrix is needed, got shape {m.shape}")
+    if binary:
+        m = (m > 0).astype(float)
     if depth < 1:
         raise ValueError(f"depth must be at least 1, got {depth}")
     n = len(m)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated, TypeAlias
 
 import numpy as np
+import typer
 from rich.table import Table
 
 from copatent.analytics import subgroups
@@ -16,6 +18,29 @@ class SelfTies(StrEnum):
 
     reciprocal = "reciprocal"
     ignore = "ignore"
+
+
+class ConcorTies(StrEnum):
+    """What CONCOR correlates: the weights, or the ties present (1) and absent (0)."""
+
+    valued = "valued"
+    binary = "binary"
+
+
+SelfTiesOption: TypeAlias = Annotated[
+    SelfTies,
+    typer.Option(
+        help="CONCOR's diagonal: reciprocal (UCINET's default: x_ii with x_jj, x_ij with x_ji) "
+        "or ignore (concorR: the cells of the pair left out)."
+    ),
+]
+DepthOption: TypeAlias = Annotated[
+    int, typer.Option(min=1, max=6, help="CONCOR splits: up to 2^depth blocks.")
+]
+ConcorTiesOption: TypeAlias = Annotated[
+    ConcorTies,
+    typer.Option(help="CONCOR's input: the weights (valued) or the ties present (binary)."),
+]
 
 
 def print_blocks(title: str, g: subgroups.Subgroups, *, ties: str = "ties") -> None:

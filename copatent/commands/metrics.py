@@ -15,7 +15,14 @@ from copatent._errors import InputError
 from copatent.analytics import community, flow, subgroups
 from copatent.analytics import metrics as measures
 from copatent.analytics.breaks import DEFAULT_CLASSES
-from copatent.commands._blocks import SelfTies, print_blocks
+from copatent.commands._blocks import (
+    ConcorTies,
+    ConcorTiesOption,
+    DepthOption,
+    SelfTies,
+    SelfTiesOption,
+    print_blocks,
+)
 from copatent.commands._output import console, emit_json
 from copatent.loader._validate import one_line
 
@@ -128,13 +135,9 @@ def metrics(
         bool,
         typer.Option("--concor", help="Describe the CONCOR partition the same way."),
     ] = False,
-    self_ties: Annotated[
-        SelfTies,
-        typer.Option(help="CONCOR's diagonal: reciprocal (UCINET's default) or ignore (concorR)."),
-    ] = SelfTies.reciprocal,
-    depth: Annotated[
-        int, typer.Option(min=1, max=6, help="CONCOR splits: up to 2^depth blocks.")
-    ] = subgroups.DEFAULT_DEPTH,
+    self_ties: SelfTiesOption = SelfTies.reciprocal,
+    depth: DepthOption = subgroups.DEFAULT_DEPTH,
+    concor_ties: ConcorTiesOption = ConcorTies.valued,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Indicators and node measures of any edge list (UTF-8 CSV), without a server.
@@ -177,7 +180,9 @@ def metrics(
         raise InputError("--groups and --concor: give one partition at a time")
     blocks: measures.Groups | measures.Concor | None = None
     if concor:
-        blocks = measures.Concor(self_ties=self_ties.value, depth=depth)
+        blocks = measures.Concor(
+            self_ties=self_ties.value, depth=depth, binary=concor_ties is ConcorTies.binary
+        )
     edge_frame, node_frame, group_frame = _read_inputs(edges, nodes, groups)
     if group_frame is not None and groups is not None:
         path, column = _groups_option(groups)

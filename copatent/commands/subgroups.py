@@ -13,7 +13,14 @@ import typer
 from copatent.analytics import analysis, community, subgroups
 from copatent.analytics.collab import Scale
 from copatent.analytics.engines.neo4j import DEFAULT_BETWEENNESS_SOURCES
-from copatent.commands._blocks import SelfTies, print_blocks
+from copatent.commands._blocks import (
+    ConcorTies,
+    ConcorTiesOption,
+    DepthOption,
+    SelfTies,
+    SelfTiesOption,
+    print_blocks,
+)
 from copatent.commands._engines import (
     EngineChoice,
     EngineOption,
@@ -69,16 +76,9 @@ def subgroups_command(
             "modularity), or all three."
         ),
     ] = MethodChoice.all,
-    self_ties: Annotated[
-        SelfTies,
-        typer.Option(
-            help="CONCOR's diagonal: reciprocal (UCINET's default: x_ii with x_jj, x_ij with "
-            "x_ji) or ignore (concorR: the cells of the pair left out)."
-        ),
-    ] = SelfTies.reciprocal,
-    depth: Annotated[
-        int, typer.Option(min=1, max=6, help="CONCOR splits: up to 2^depth blocks.")
-    ] = subgroups.DEFAULT_DEPTH,
+    self_ties: SelfTiesOption = SelfTies.reciprocal,
+    depth: DepthOption = subgroups.DEFAULT_DEPTH,
+    concor_ties: ConcorTiesOption = ConcorTies.valued,
     engine: EngineOption = EngineChoice.neo4j,
     inputs: InputsOption = None,
     columns: ColumnsOption = None,
@@ -139,7 +139,12 @@ def subgroups_command(
             weights = t.graph.network.weights.toarray()
             for m in methods:
                 if m == "concor":
-                    labels = subgroups.concor(weights, depth=depth, self_ties=self_ties.value)
+                    labels = subgroups.concor(
+                        weights,
+                        depth=depth,
+                        self_ties=self_ties.value,
+                        binary=concor_ties is ConcorTies.binary,
+                    )
                 elif m == "louvain":
                     labels = t.graph.communities
                 elif t.graph.leiden is not None:

@@ -501,3 +501,18 @@ def test_cli_bad_groups_are_one_line_exit_6(
     assert expected in captured.err
     if "partition at a time" not in expected:
         assert str(group_file) in captured.err
+
+
+def test_cli_concor_on_binary_ties_ignores_the_weights(tmp_path: Path) -> None:
+    """--concor-ties binary on weighted arcs = --concor on the same arcs without weights."""
+    edges = pd.read_csv(SNA / "krackhardt_advice.csv", dtype=str)
+    weighted = edges.assign(weight=[str(1 + i % 7) for i in range(len(edges))])
+    weighted.to_csv(tmp_path / "weighted.csv", index=False)
+    edges[["source", "target"]].to_csv(tmp_path / "plain.csv", index=False)
+    nodes = str(SNA / "krackhardt_nodes.csv")
+    binary = run_json("--edges", str(tmp_path / "weighted.csv"), "--nodes", nodes, "--concor",
+                      "--concor-ties", "binary")  # fmt: skip
+    plain = run_json("--edges", str(tmp_path / "plain.csv"), "--nodes", nodes, "--concor")
+    valued = run_json("--edges", str(tmp_path / "weighted.csv"), "--nodes", nodes, "--concor")
+    assert binary["concor_blocks"] == plain["concor_blocks"]
+    assert valued["concor_blocks"] != plain["concor_blocks"]  # the weights do change the blocks
