@@ -26,7 +26,7 @@ import itertools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 import jenkspy
 import numpy as np
@@ -209,6 +209,66 @@ def jenks(values: npt.ArrayLike, k: int = DEFAULT_CLASSES, *, what: str = "value
     if problems:
         raise InputError(f"natural breaks of {what}: " + "; ".join(problems))
     return Breaks(tuple(float(b) for b in jenkspy.jenks_breaks(array.tolist(), n_classes=k)))
+
+
+Method = Literal["jenks", "quantile", "equal", "geometric", "sd"]
+"""How a continuous variable is cut into classes (the geographical detector's discretisation)."""
+
+METHODS: Final[tuple[Method, ...]] = ("jenks", "quantile", "equal", "geometric", "sd")
+
+
+def classes(values: npt.ArrayLike, method: Method, k: int, *, what: str = "values") -> Breaks:
+    """Class bounds of ``values`` into (at most) ``k`` classes by ``method``.
+
+    - ``jenks``: :func:`jenks` (exactly ``k`` classes, or an error);
+    - ``quantile``: bounds at the ``i/k`` quantiles (numpy's default, R's type 7);
+    - ``equal``: ``k`` intervals of equal width between the minimum and the maximum;
+    - ``geometric``: ``k`` intervals whose bounds grow by a constant factor from the minimum to
+      the maximum (``min · (max/min)^(i/k)``); the values must be positive;
+    - ``sd``: intervals one standard deviation (sample) wide centred on the mean: inner bounds
+      ``mean + (i − k/2) · sd`` for ``i = 1 ... k − 1``, the end classes open.
+
+    Bounds that coincide (tied quantiles) or fall outside the values' range are dropped, so the
+    other methods can give fewer than ``k`` classes, and a class can be empty (no value between
+    its bounds); the detector counts only the strata that have observations.
+
+    >>> classes([1, 2, 3, 4, 5, 6, 7, 8], "equal", 2).bounds
+    (1.0, 4.5, 8.0)
+    >>> classes([1, 2, 4, 8, 16], "geometric", 2).bounds
+    (1.0, 4.0, 16.0)
+    >>> classes([1, 1, 1, 1, 2, 3], "quantile", 4).bounds
+    (1.0, 1.0, 1.75, 3.0)
+    """
+    if method == "jenks":
+        return jenks(values, k, what=what)
+    array = as_numbers(values, what)
+    problems = []
+    if k < 2:
+        problems.append(f"k must be at least 2, got {k}")
+    if array.size == 0:
+        problems.append("no values")
+    elif not np.isfinite(array).all():
+        problems.append("NaN or infinite values")
+    elif method == "geometric" and array.min() <= 0:
+        problems.append(
+            f"geometric intervals need positive values; the minimum is {_number(float(array.min()))}"
+        )
+    if problems:
+        raise InputError(f"{method} classes of {what}: " + "; ".join(problems))
+    lo, hi = float(array.min()), float(array.max())
+    steps = np.arange(1, k) / k
+    if method == "quantile":
+        inner = np.quantile(array, steps)
+    elif method == "equal":
+        inner = lo + steps * (hi - lo)
+    elif method == "geometric":
+        inner = lo * (hi / lo) ** steps
+    elif method == "sd":
+        inner = array.mean() + (np.arange(1, k) - k / 2) * array.std(ddof=1)
+    else:
+        raise ValueError(f"unknown method {method!r}")
+    kept = sorted({float(b) for b in inner if lo <= b < hi})
+    return Breaks((lo, *kept, hi)) if hi > lo else Breaks((lo, hi))
 
 
 def tiers(
