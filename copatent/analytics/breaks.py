@@ -250,9 +250,8 @@ def classes(values: npt.ArrayLike, method: Method, k: int, *, what: str = "value
     elif not np.isfinite(array).all():
         problems.append("NaN or infinite values")
     elif method == "geometric" and array.min() <= 0:
-        problems.append(
-            f"geometric intervals need positive values; the minimum is {_number(float(array.min()))}"
-        )
+        least = _number(float(array.min()))
+        problems.append(f"geometric intervals need positive values; the minimum is {least}")
     if problems:
         raise InputError(f"{method} classes of {what}: " + "; ".join(problems))
     lo, hi = float(array.min()), float(array.max())
