@@ -50,14 +50,18 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy import stats
+
+from copatent._errors import InputError
+from copatent.analytics import breaks
+from copatent.analytics._validate import native
 
 Variance = Literal["sample", "population"]
 Singletons = Literal["keep", "drop"]
@@ -135,8 +139,8 @@ def q_statistic(y: npt.ArrayLike, codes: npt.ArrayLike) -> float:
     values = np.asarray(y, dtype=float)
     labels = pd.factorize(pd.Series(np.asarray(codes)))[0]
     sst = float(np.sum((values - values.mean()) ** 2))
-    if sst == 0:
-        return 0.0
+    if sst <= len(values) * (np.finfo(float).eps * float(np.max(np.abs(values)))) ** 2:
+        return 0.0  # constant y, up to rounding
     return min(1.0, max(0.0, 1.0 - _ssw(values, labels) / sst))
 
 
@@ -357,3 +361,347 @@ def ecological_detector(
 def pairs(names: Sequence[str]) -> list[tuple[str, str]]:
     """Every pair of factors, in the order given: (x1, x2), (x1, x3), ..., (x2, x3), ..."""
     return list(itertools.combinations(names, 2))
+
+
+# ------------------------------------------------------------------------------------------------
+# a whole table: discretisation, then the detectors
+
+DEFAULT_DISCRETIZATION: Final = "jenks:5"
+"""Jenks natural breaks into 5 classes: the study's and the paper's choice."""
+
+OPTIMAL_CLASSES: Final = (3, 8)
+"""Class counts tried by optimal discretisation, inclusive."""
+
+MISSING: Final = frozenset({"", "na", "n/a", "nan", "null", "none"})
+"""Cells read as missing (case-folded, stripped)."""
+
+
+@dataclass(frozen=True)
+class Discretization:
+    """How continuous factors become strata.
+
+    ``none``, one method with ``k`` classes, or ``optimal``: every method of
+    :data:`copatent.analytics.breaks.METHODS` with every class count in ``ks``, the highest q kept
+    (the first on ties; Song et al. 2020, doi:10.1080/15481603.2020.1760434).
+    """
+
+    method: Literal["none", "optimal"] | breaks.Method
+    k: int = 5
+    ks: tuple[int, ...] = tuple(range(OPTIMAL_CLASSES[0], OPTIMAL_CLASSES[1] + 1))
+
+    @classmethod
+    def parse(cls, text: str) -> Discretization:
+        """Read ``jenks:5``, ``quantile:4``, ``equal:6``, ``geometric:5``, ``sd:4``, ``none``, ...
+
+        ... ``optimal`` or ``optimal:3-8``; a :class:`ValueError` names what is wrong.
+
+        >>> Discretization.parse("quantile:4"), Discretization.parse("optimal:3-5").ks
+        (Discretization(method='quantile', k=4, ks=(3, 4, 5, 6, 7, 8)), (3, 4, 5))
+        """
+        name, _, arg = text.strip().casefold().partition(":")
+        usage = (
+            f"discretisation {text!r}: expected none, optimal[:MIN-MAX] or METHOD:K with METHOD "
+            f"one of {', '.join(breaks.METHODS)} and K ≥ 2"
+        )
+        if name == "none" and not arg:
+            return cls("none")
+        if name == "optimal":
+            if not arg:
+                return cls("optimal")
+            low, dash, high = arg.partition("-")
+            if dash and low.isdigit() and high.isdigit() and 2 <= int(low) <= int(high):
+                return cls("optimal", ks=tuple(range(int(low), int(high) + 1)))
+            raise ValueError(usage)
+        if name in breaks.METHODS and arg.isdigit() and int(arg) >= 2:
+            return cls(name, k=int(arg))
+        raise ValueError(usage)
+
+    def label(self) -> str:
+        if self.method == "optimal":
+            return f"optimal:{self.ks[0]}-{self.ks[-1]}"
+        return "none" if self.method == "none" else f"{self.method}:{self.k}"
+
+
+@dataclass(frozen=True)
+class Stratified:
+    """One factor as strata, and how it was cut.
+
+    ``method``, ``k`` (classes made), ``bounds``; ``method="categorical"`` when the factor is used
+    as it is. ``tried``: for optimal discretisation, ``(method, k asked for, q)`` of every
+    candidate.
+    """
+
+    x: str
+    labels: np.ndarray
+    method: str
+    k: int | None
+    bounds: tuple[float, ...] | None
+    tried: tuple[tuple[str, int, float], ...] = ()
+
+
+def stratify(
+    y: npt.NDArray[np.float64],
+    values: pd.Series,
+    *,
+    x: str,
+    numeric: bool,
+    how: Discretization,
+) -> Stratified:
+    """Strata of one factor: numbers cut as ``how`` says, anything else used as it is."""
+    if not numeric or how.method == "none":
+        labels = values.to_numpy(dtype=object)
+        return Stratified(x, labels, "categorical", None, None)
+    numbers = values.to_numpy(dtype=float)
+    what = f"factor {x}"
+    if how.method != "optimal":
+        cut = breaks.classes(numbers, how.method, how.k, what=what)
+        return Stratified(x, cut.classify(numbers, what=what), how.method, cut.k, cut.bounds)
+    best: tuple[float, str, breaks.Breaks] | None = None
+    tried: list[tuple[str, int, float]] = []
+    for method in breaks.METHODS:
+        for k in how.ks:
+            try:
+                cut = breaks.classes(numbers, method, k, what=what)
+            except InputError:
+                continue  # too few distinct values for k, or geometric on values ≤ 0
+            q = q_statistic(y, cut.classify(numbers, what=what))
+            tried.append((method, k, q))
+            if best is None or q > best[0]:
+                best = (q, method, cut)
+    if best is None:
+        raise InputError(f"{what}: no discretisation works (too few distinct values)")
+    _, chosen, cut = best
+    labels = cut.classify(numbers, what=what)
+    return Stratified(x, labels, chosen, cut.k, cut.bounds, tuple(tried))
+
+
+@dataclass(frozen=True, eq=False)
+class Detection:
+    """Everything the detectors found on one table (see :func:`detect`)."""
+
+    y: str
+    n: int
+    variance: Variance
+    singletons: Singletons
+    discretization: str
+    strata: tuple[Stratified, ...]
+    factor: tuple[Factor, ...]
+    interaction: tuple[Interaction, ...]
+    risk: tuple[Risk, ...]
+    ecological: tuple[Ecological, ...]
+    notes: tuple[str, ...]
+
+    def factor_table(self) -> pd.DataFrame:
+        """One row per factor: the fields of :class:`Factor`, then ``method`` and ``k``."""
+        cut = {s.x: (s.method, s.k) for s in self.strata}
+        rows = [vars(f) | {"method": cut[f.x][0], "k": cut[f.x][1]} for f in self.factor]
+        return pd.DataFrame(rows)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready; the keys are listed in :data:`JSON_KEYS`."""
+
+        def clean(row: Mapping[Any, object]) -> dict[str, object]:
+            return {str(k): native(v) for k, v in row.items()}
+
+        values: dict[str, object] = {
+            "y": self.y,
+            "n": self.n,
+            "variance": self.variance,
+            "singletons": self.singletons,
+            "discretization": self.discretization,
+            "strata": [
+                {
+                    "x": s.x,
+                    "method": s.method,
+                    "k": s.k,
+                    "bounds": list(s.bounds) if s.bounds is not None else None,
+                    "tried": [{"method": m, "k": k, "q": q} for m, k, q in s.tried],
+                }
+                for s in self.strata
+            ],
+            "factor": [clean(vars(f)) for f in self.factor],
+            "interaction": [clean(vars(i)) for i in self.interaction],
+            "risk": [
+                {
+                    "x": r.x,
+                    "strata": [clean(row) for row in r.strata.to_dict("records")],
+                    "pairs": [clean(row) for row in r.pairs.to_dict("records")],
+                }
+                for r in self.risk
+            ],
+            "ecological": [clean(vars(e)) for e in self.ecological],
+            "notes": list(self.notes),
+        }
+        return {key: values[key] for key in JSON_KEYS}
+
+
+JSON_KEYS: Final[tuple[str, ...]] = (
+    "y",
+    "n",
+    "variance",
+    "singletons",
+    "discretization",
+    "strata",
+    "factor",
+    "interaction",
+    "risk",
+    "ecological",
+    "notes",
+)
+"""Keys of :meth:`Detection.as_dict` (``copatent detect --json``), in order."""
+
+
+def detect(
+    table: pd.DataFrame,
+    y: str,
+    xs: Sequence[str],
+    *,
+    discretization: Discretization | None = None,
+    categorical: Sequence[str] = (),
+    interaction: bool = False,
+    risk: bool = False,
+    ecological: bool = False,
+    variance: Variance = "sample",
+    singletons: Singletons = "keep",
+    source: str = "data",
+) -> Detection:
+    """Run the detectors on columns of ``table`` (cells as text or numbers).
+
+    Columns are found by their stripped, case-folded header. Cells in :data:`MISSING` are
+    missing: rows missing ``y`` or any factor are left out (complete cases; a note lists them).
+    ``y`` must be numeric. A factor is numeric when every present cell is a number; numeric
+    factors are cut by ``discretization`` (default :data:`DEFAULT_DISCRETIZATION`) unless listed
+    in ``categorical``; text factors are used as they are. A factor of mostly numbers with some
+    text cells is an error naming them (a typo would otherwise make every value a stratum).
+
+    Raises
+    ------
+    InputError
+        One line naming ``source``, the rows and columns at fault.
+    """
+    how = discretization or Discretization.parse(DEFAULT_DISCRETIZATION)
+    columns = _columns(table, y, xs, categorical, source)
+    values = columns.numbers[y].to_numpy(dtype=float)
+    cut = [x in columns.numbers and how.method != "none" for x in xs]
+    stratified = tuple(
+        stratify(
+            values,
+            columns.numbers[x] if numeric else columns.cells[x],  # as written when used as is
+            x=x,
+            numeric=numeric,
+            how=how,
+        )
+        for x, numeric in zip(xs, cut, strict=True)
+    )
+    labels = {s.x: s.labels for s in stratified}
+    factor = tuple(
+        factor_detector(values, labels[x], x=x, variance=variance, singletons=singletons)
+        for x in xs
+    )
+    notes = list(columns.notes)
+    for f in factor:
+        if f.dropped:
+            notes.append(f"factor {f.x}: {f.dropped} row(s) in single-row strata dropped")
+        if f.p_value == 0.0:
+            notes.append(f"factor {f.x}: p below the smallest double (~1e-308), shown as 0")
+    both = pairs(xs)
+    return Detection(
+        y=y,
+        n=len(values),
+        variance=variance,
+        singletons=singletons,
+        discretization=how.label(),
+        strata=stratified,
+        factor=factor,
+        interaction=tuple(
+            interaction_detector(values, labels[a], labels[b], x1=a, x2=b, singletons=singletons)
+            for a, b in (both if interaction else [])
+        ),
+        risk=tuple(risk_detector(values, labels[x], x=x) for x in (xs if risk else [])),
+        ecological=tuple(
+            ecological_detector(values, labels[a], labels[b], x1=a, x2=b)
+            for a, b in (both if ecological else [])
+        ),
+        notes=tuple(notes),
+    )
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The complete rows of the wanted columns: numeric ones parsed, the rest as text."""
+
+    numbers: dict[str, pd.Series]
+    cells: dict[str, pd.Series]
+    notes: tuple[str, ...]
+
+
+def _columns(
+    table: pd.DataFrame, y: str, xs: Sequence[str], categorical: Sequence[str], source: str
+) -> _Columns:
+    wanted = [y, *xs]
+    folded = [c.strip().casefold() for c in wanted]
+    headers = _headers(table, wanted, categorical, source)
+    as_is = {c.strip().casefold() for c in categorical}
+    cells = {c: _cells(table[headers[f]]) for c, f in zip(wanted, folded, strict=True)}
+    rows = np.arange(len(table)) + 2  # spreadsheet rows: the header is row 1
+    absent = np.zeros(len(table), dtype=bool)
+    for column in wanted:
+        absent |= cells[column].str.casefold().isin(MISSING).to_numpy()
+    kept = {c: v[~absent].reset_index(drop=True) for c, v in cells.items()}
+    numbers: dict[str, pd.Series] = {}
+    problems: list[str] = []
+    for column, key in zip(wanted, folded, strict=True):
+        parsed = pd.to_numeric(kept[column], errors="coerce")
+        bad = parsed.isna().to_numpy()
+        if not bad.any():
+            if key not in as_is:
+                numbers[column] = parsed.astype(float)
+        elif column == y or (key not in as_is and bad.mean() < 0.5):
+            where = rows[~absent][bad]
+            problems += [
+                f"row {r}, column {column}: {v!r} is not a number"
+                for r, v in zip(where[:5], kept[column][bad][:5], strict=True)
+            ]
+            if bad.sum() > 5:
+                problems.append(f"(+{int(bad.sum()) - 5} more in column {column})")
+    if problems:
+        raise InputError(f"{source}: " + "; ".join(problems))
+    n = int((~absent).sum())
+    if n < 3:
+        raise InputError(f"{source}: {n} complete row(s); the detector needs at least 3")
+    notes = []
+    if absent.any():
+        shown = ", ".join(str(r) for r in rows[absent][:10])
+        more = ", ..." if absent.sum() > 10 else ""
+        notes.append(f"{int(absent.sum())} row(s) with a missing value left out: {shown}{more}")
+    return _Columns(numbers, kept, tuple(notes))
+
+
+def _headers(
+    table: pd.DataFrame, wanted: list[str], categorical: Sequence[str], source: str
+) -> dict[str, object]:
+    """Case-folded header → column label, after checking the wanted columns."""
+    headers: dict[str, object] = {}
+    for label in table.columns:
+        headers.setdefault(str(label).strip().casefold(), label)
+    folded = [c.strip().casefold() for c in wanted]
+    absent = [c for c, f in zip(wanted, folded, strict=True) if f not in headers]
+    if absent:
+        found = [str(c).strip() for c in table.columns]
+        raise InputError(
+            f"{source}: no column {', '.join(repr(c) for c in absent)}; columns "
+            f"found: {', '.join(found[:15])}{' ...' if len(found) > 15 else ''}"
+        )
+    if len(wanted) < 2:
+        raise InputError(f"{source}: no factor (--x) given")
+    if len(set(folded)) < len(folded):
+        raise InputError(f"{source}: a column is named twice in --y and --x: {', '.join(wanted)}")
+    if {c.strip().casefold() for c in categorical} - set(folded[1:]):
+        raise InputError(f"{source}: --categorical {', '.join(categorical)} must be --x columns")
+    return headers
+
+
+def _cells(column: pd.Series) -> pd.Series:
+    """Cells as stripped text on a fresh index; missing as ``""``."""
+    text = column.astype("string").str.strip().fillna("")
+    return pd.Series(text.to_numpy(dtype=object), dtype=object)

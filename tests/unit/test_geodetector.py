@@ -1,0 +1,290 @@
+"""The geographical detector against the published outputs of geodetector, gdverse and py-geodetector.
+
+Sources of the expected numbers (all on Wang et al. 2010's neural-tube-defect data, 185 rows):
+
+- CRAN geodetector 1.0-5 vignette (cran/geodetector inst/doc/geodetector.html @ c65e42dc) on
+  ``CollectData`` = reference-data/geodetector/ntd.csv: factor, interaction, risk and ecological
+  detector outputs, sample variance in λ.
+- py-geodetector example notebook (djw-easy/GeoDetector example.ipynb @ b1fd8c6a) on the same
+  data coded type/region/level = reference-data/geodetector/disease.csv.
+- gdverse vignette consistency.Rmd (stscl/gdverse @ 56959d83): the same factor detector with the
+  population variance in λ (gdverse, GD); gdverse tests/testthat/test-geodetector.R @ 34616791 for
+  the 7-row example with a single-row stratum (reference-data/geodetector/tiny7.csv).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import special, stats
+
+from copatent._errors import InputError
+from copatent.analytics import geodetector as gd
+from tests.reference import reference_data
+
+DATA = reference_data() / "geodetector"
+NONE = gd.Discretization.parse("none")
+
+
+@pytest.fixture(scope="module")
+def ntd() -> pd.DataFrame:
+    return pd.read_csv(DATA / "ntd.csv", dtype=str)
+
+
+def run(table: pd.DataFrame, y: str, xs: list[str], **options: object) -> gd.Detection:
+    return gd.detect(table, y, xs, discretization=NONE, **options)  # type: ignore[arg-type]
+
+
+def printed(text: str) -> object:
+    """A printed number: equal up to half a unit of its last digit, plus 1e-9 absolute, the
+    accuracy of R's non-central F (pnbeta's errmax = 1e-9)."""
+    decimals = len(text.partition(".")[2])
+    return pytest.approx(float(text), abs=0.5 * 10.0**-decimals + 1e-9)
+
+
+def test_factor_detector_matches_the_cran_geodetector_vignette(ntd: pd.DataFrame) -> None:
+    found = run(ntd, "incidence", ["watershed", "soiltype", "elevation"]).factor_table()
+    found = found.set_index("x")
+    # printed: watershed 0.6377737 0.0001169914; soiltype 0.3857168 0.3632363;
+    # elevation 0.6067087 0.04080407 (scipy's ncf.sf gives 1.16990439e-4 for watershed)
+    expected = {
+        "watershed": ("0.6377737", "0.0001169914"),
+        "soiltype": ("0.3857168", "0.3632363"),
+        "elevation": ("0.6067087", "0.04080407"),
+    }
+    for x, (q, p) in expected.items():
+        assert found.loc[x, "q"] == printed(q)
+        assert found.loc[x, "p_value"] == printed(p)
+    assert found["n_strata"].to_dict() == {"watershed": 9, "soiltype": 5, "elevation": 7}
+    assert (found["df2"] == 185 - found["n_strata"]).all()
+
+
+def test_factor_detector_population_variance_matches_gdverse(ntd: pd.DataFrame) -> None:
+    found = run(
+        ntd, "incidence", ["watershed", "soiltype", "elevation"], variance="population"
+    ).factor_table()
+    p = dict(zip(found["x"], found["p_value"], strict=True))
+    # gdverse consistency vignette, gdverse::gd / GD::gd: 0.000128803, 0.372145486, 0.043382244
+    assert p["watershed"] == printed("0.000128803")
+    assert p["soiltype"] == printed("0.372145486")
+    assert p["elevation"] == printed("0.043382244")
+
+
+def test_factor_detector_on_the_pypi_coding() -> None:
+    table = pd.read_csv(DATA / "disease.csv", dtype=str, encoding="utf-8-sig")
+    found = run(table, "incidence", ["type", "region", "level"]).factor_table()
+    # py-geodetector notebook: q 0.385717 0.637774 0.606709, p 0.363236 0.000117 0.040804
+    assert found["q"].round(6).tolist() == [0.385717, 0.637774, 0.606709]
+    assert found["p_value"].round(6).tolist() == [0.363236, 0.000117, 0.040804]
+
+
+def test_interaction_detector_matches_the_vignette(ntd: pd.DataFrame) -> None:
+    found = run(ntd, "incidence", ["watershed", "soiltype", "elevation"], interaction=True)
+    q12 = {frozenset((i.x1, i.x2)): i.q12 for i in found.interaction}
+    # printed as "0.735680548139531", "0.663523698335635", "0.71359677853471"
+    assert q12[frozenset(("soiltype", "watershed"))] == pytest.approx(0.735680548139531, rel=1e-12)
+    assert q12[frozenset(("soiltype", "elevation"))] == pytest.approx(0.663523698335635, rel=1e-12)
+    assert q12[frozenset(("watershed", "elevation"))] == pytest.approx(0.71359677853471, rel=1e-12)
+    # py-geodetector and gdverse: all three "Enhance, bi-"
+    assert {i.type for i in found.interaction} == {"enhance, bi-"}
+
+
+def test_risk_detector_matches_the_vignette(ntd: pd.DataFrame) -> None:
+    found = {r.x: r for r in run(ntd, "incidence", ["watershed", "soiltype", "elevation"],
+                                 risk=True).risk}  # fmt: skip
+    means = {
+        "soiltype": [6.340000, 6.687500, 6.583279, 5.843810, 6.347073],
+        "watershed": [6.167813, 6.813103, 6.474231, 6.728000, 5.910000, 5.845714, 6.494167,
+                      6.360769, 6.579231],
+        "elevation": [6.455882, 6.171111, 6.258108, 6.621364, 5.908889, 6.888636, 5.790000],
+    }  # fmt: skip
+    # the vignette's "Significance t-test:0.05" matrices are TRUE except these pairs
+    not_different = {
+        "soiltype": {("1", "5"), ("2", "3")},
+        "watershed": {("2", "4"), ("3", "7"), ("3", "8"), ("3", "9"), ("5", "6"), ("7", "8"),
+                      ("7", "9")},
+        "elevation": {("2", "3")},
+    }  # fmt: skip
+    for x, r in found.items():
+        assert r.strata["stratum"].tolist() == [str(i) for i in range(1, len(means[x]) + 1)]
+        assert r.strata["mean"].tolist() == pytest.approx(means[x], abs=6e-7)
+        pairs = r.pairs
+        same = {
+            (a, b) for a, b, s in zip(pairs["stratum1"], pairs["stratum2"], pairs["significant"],
+                                      strict=True) if not s
+        }  # fmt: skip
+        assert same == not_different[x], x
+        n = len(means[x])
+        assert len(pairs) == n * (n - 1) // 2
+
+
+def test_ecological_detector_matches_the_vignette(ntd: pd.DataFrame) -> None:
+    found = run(ntd, "incidence", ["watershed", "soiltype", "elevation"], ecological=True)
+    significant = {frozenset((e.x1, e.x2)): e.significant for e in found.ecological}
+    # the vignette: soiltype-watershed TRUE, soiltype-elevation TRUE, watershed-elevation FALSE
+    # (py-geodetector: Y, Y, N); gdverse tests one direction only and says No to all three
+    assert significant == {
+        frozenset(("soiltype", "watershed")): True,
+        frozenset(("soiltype", "elevation")): True,
+        frozenset(("watershed", "elevation")): False,
+    }
+    for e in found.ecological:
+        assert (e.df1, e.df2) == (184, 184)
+
+
+def test_single_row_strata_kept_or_dropped() -> None:
+    table = pd.read_csv(DATA / "tiny7.csv", dtype=str)
+    # gdverse test-geodetector.R: factor_detector(y = 1:7, x = c('x', rep('y', 3), rep('z', 3)))
+    # gives Q = 0.771429, P = 0.079365: the single-row stratum dropped, population variance
+    dropped = run(table, "y", ["x1"], singletons="drop", variance="population").factor[0]
+    assert round(dropped.q, 6) == 0.771429
+    assert round(dropped.p_value, 6) == 0.079365
+    assert (dropped.n, dropped.dropped, dropped.n_strata) == (6, 1, 2)
+    # kept (the default): SST = 28, SSW = 0 + 2 + 2 = 4, q = 1 - 4/28 (by hand)
+    kept = run(table, "y", ["x1"]).factor[0]
+    assert kept.q == pytest.approx(1 - 4 / 28)
+    assert (kept.n, kept.dropped, kept.n_strata, kept.df1, kept.df2) == (7, 0, 3, 2, 4)
+
+
+# -- properties
+
+
+def noncentral_f_sf(f: float, d1: int, d2: int, lam: float) -> float:
+    """P(F' > f) as the Poisson mixture of regularized incomplete betas (Johnson, Kotz &
+    Balakrishnan, Continuous Univariate Distributions 2, ch. 30), summed independently of
+    scipy.stats.ncf."""
+    x = d2 / (d2 + d1 * f)
+    terms = [stats.poisson.pmf(j, lam / 2) * special.betainc(d2 / 2, d1 / 2 + j, x)
+             for j in range(int(lam / 2 + 60 * math.sqrt(lam / 2 + 1)) + 60)]  # fmt: skip
+    return float(math.fsum(terms))
+
+
+def test_tiny_p_values_keep_their_digits() -> None:
+    rng = np.random.default_rng(3)
+    labels = np.repeat(["a", "b", "c", "d"], 30)
+    y = np.repeat([1.0, 2.0, 3.0, 4.0], 30) + rng.normal(0, 0.6, 120)
+    r = gd.factor_detector(y, labels)
+    assert 0 < r.p_value < 1e-20  # 1 - cdf would be exactly 0 here
+    expected = noncentral_f_sf(r.f, r.df1, r.df2, r.noncentrality)
+    assert r.p_value == pytest.approx(expected, rel=1e-6)
+
+
+@st.composite
+def stratified(draw: st.DrawFn) -> tuple[np.ndarray, list[str]]:
+    n = draw(st.integers(4, 40))
+    y = draw(st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=n, max_size=n))
+    labels = draw(st.lists(st.sampled_from(["1", "11", "2", "x"]), min_size=n, max_size=n))
+    return np.array(y), labels
+
+
+@settings(max_examples=100, deadline=None)
+@given(stratified())
+def test_q_is_in_the_unit_interval(data: tuple[np.ndarray, list[str]]) -> None:
+    y, labels = data
+    q = gd.factor_detector(y, labels).q
+    assert 0.0 <= q <= 1.0
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-100, 100, allow_nan=False), min_size=2, max_size=6, unique=True),
+       st.integers(2, 5))  # fmt: skip
+def test_q_is_one_when_every_stratum_is_constant(levels: list[float], size: int) -> None:
+    y = np.repeat(levels, size)
+    labels = np.repeat([f"s{i}" for i in range(len(levels))], size)
+    assert gd.factor_detector(y, labels).q == pytest.approx(1.0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-100, 100, allow_nan=False), min_size=2, max_size=8),
+       st.integers(2, 5))  # fmt: skip
+def test_q_is_zero_when_the_strata_share_a_mean(values: list[float], strata: int) -> None:
+    # every stratum holds the same values: the same mean, SSW = SST
+    y = np.tile(values, strata)
+    labels = np.repeat([f"s{i}" for i in range(strata)], len(values))
+    assert gd.factor_detector(y, labels).q == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_interaction_key_does_not_concatenate_codes() -> None:
+    # concatenated, "1"+"11" and "11"+"1" would both read "111" and merge two strata
+    y = np.array([1.0, 1.1, 5.0, 5.2])
+    x1 = ["1", "1", "11", "11"]
+    x2 = ["11", "11", "1", "1"]
+    assert gd.strata(x1, x2).tolist() == [0, 0, 1, 1]
+    r = gd.interaction_detector(y, x1, x2)
+    assert r.n_strata == 2
+    assert r.q12 == pytest.approx(gd.q_statistic(y, [0, 0, 1, 1]))
+
+
+@pytest.mark.parametrize(
+    ("q1", "q2", "q12", "expected"),
+    [
+        (0.2, 0.3, 0.1, "weaken, nonlinear"),
+        (0.2, 0.3, 0.2, "weaken, uni-"),
+        (0.2, 0.3, 0.3, "weaken, uni-"),
+        (0.2, 0.3, 0.45, "enhance, bi-"),
+        (0.2, 0.3, 0.5 + 5e-7, "independent"),
+        (0.2, 0.3, 0.5 - 5e-7, "independent"),
+        (0.2, 0.3, 0.5 + 2e-6, "enhance, nonlinear"),
+    ],
+)
+def test_interaction_types_and_the_tolerance(
+    q1: float, q2: float, q12: float, expected: str
+) -> None:
+    assert gd.interaction_type(q1, q2, q12) == expected
+
+
+# -- tables: discretisation and bad input
+
+
+def test_jenks_five_classes_by_default_and_categorical_columns() -> None:
+    table = pd.read_csv(DATA / "ndvi40.csv", dtype=str)
+    found = gd.detect(table, "NDVIchange", ["Climatezone", "Mining", "GDP"])
+    cut = {s.x: s for s in found.strata}
+    assert (cut["Climatezone"].method, cut["Mining"].method) == ("categorical", "categorical")
+    assert (cut["GDP"].method, cut["GDP"].k) == ("jenks", 5)
+    q = dict(zip(found.factor_table()["x"], found.factor_table()["q"], strict=True))
+    # gdverse opgd.Rmd @ 2162e623 prints Climatezone 0.8218335 and Mining 0.1411154
+    assert q["Climatezone"] == printed("0.8218335")
+    assert q["Mining"] == printed("0.1411154")
+
+
+def test_optimal_discretisation_keeps_the_best_q() -> None:
+    table = pd.read_csv(DATA / "ndvi40.csv", dtype=str)
+    found = gd.detect(table, "NDVIchange", ["Precipitation", "GDP"],
+                      discretization=gd.Discretization.parse("optimal"))  # fmt: skip
+    for s, f in zip(found.strata, found.factor, strict=True):
+        assert {m for m, _, _ in s.tried} >= {"jenks", "quantile", "equal", "sd"}
+        assert {k for _, k, _ in s.tried} == set(range(3, 9))
+        assert f.q == pytest.approx(max(q for _, _, q in s.tried))
+        jenks5 = gd.detect(table, "NDVIchange", [s.x]).factor[0].q
+        assert f.q >= jenks5 - 1e-12
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        ({"y": ["1", "2", "x", "4"], "f": ["a", "a", "b", "b"]}, "row 4, column y: 'x' is not a number"),
+        ({"y": ["1", "2", "3", "4", "5"], "f": ["1", "2", "3", "4", "1,5"]}, "row 6, column f: '1,5' is not a number"),
+        ({"y": ["1", "2"], "f": ["a", "b"]}, "2 complete row(s)"),
+        ({"y": ["1", "2", "3"], "g": ["a", "b", "c"]}, "no column 'f'; columns found: y, g"),
+    ],
+    ids=["text-y", "typo-in-numeric-factor", "too-few-rows", "missing-column"],
+)  # fmt: skip
+def test_bad_tables_name_row_and_column(columns: dict[str, list[str]], expected: str) -> None:
+    with pytest.raises(InputError) as caught:
+        gd.detect(pd.DataFrame(columns), "y", ["f"], source="stats.csv")
+    assert str(caught.value).startswith("stats.csv: ")
+    assert expected in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_missing_cells_leave_their_rows_out_with_a_note() -> None:
+    table = pd.DataFrame({"y": ["1", "2", "", "4", "5", "6"], "f": ["a", "a", "b", "NA", "b", "b"]})
+    found = gd.detect(table, "y", ["f"])
+    assert found.n == 4
+    assert found.notes == ("2 row(s) with a missing value left out: 4, 5",)
