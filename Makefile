@@ -23,17 +23,20 @@ server: install
 # The main job on the bundled sample: a synthetic incoPat export (default size: about 6,400 patents
 # after filtering), loaded into the local server with the funnel printed (rerunning writes nothing),
 # then analysed: Table 1, the top of Table 2, effective flow and edge tiers (CSVs in out/analysis),
-# and the 2016-2020 subgroups (CONCOR, Louvain and Leiden blocks, density and image matrices, E-I).
+# the 2016-2020 subgroups (CONCOR, Louvain and Leiden blocks, density and image matrices, E-I),
+# and the geographical detector's factor table (Table 5) on the sample's SYNTHETIC statistics.
 SAMPLE := out/sample-incopat.xlsx
-$(SAMPLE): $(STAMP)
+STATISTICS := out/sample-incopat-statistics-province.csv out/sample-incopat-statistics-city.csv
+$(SAMPLE) $(STATISTICS) &: $(STAMP)
 	mkdir -p out
 	$(BIN)/copatent sample --out $(SAMPLE)
 
-demo: server $(SAMPLE)
+demo: server $(SAMPLE) $(STATISTICS)
 	$(BIN)/copatent load $(SAMPLE) --report out/load-report.json
 	$(BIN)/copatent graph stats
 	$(BIN)/copatent analyze --out out/analysis --top 5
 	$(BIN)/copatent subgroups --out out/subgroups
+	$(BIN)/copatent detect --scale all $(addprefix --factors ,$(STATISTICS))
 
 # Unit tests, doctests and the integration tests (which start their own server on free ports).
 test: install

@@ -12,7 +12,7 @@ import typer
 
 from copatent import __version__
 from copatent._errors import CopatentError
-from copatent.commands import analyze, db, graph, load, metrics, sample, subgroups
+from copatent.commands import analyze, db, detect, graph, load, metrics, sample, subgroups
 
 app = typer.Typer(
     name="copatent",
@@ -27,6 +27,7 @@ app.command("sample")(sample.sample)
 app.command("analyze")(analyze.analyze)
 app.command("subgroups")(subgroups.subgroups_command)
 app.command("metrics")(metrics.metrics)
+app.command("detect")(detect.detect)
 
 
 def _version(value: bool) -> None:

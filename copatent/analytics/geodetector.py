@@ -705,3 +705,90 @@ def _cells(column: pd.Series) -> pd.Series:
     """Cells as stripped text on a fresh index; missing as ``""``."""
     text = column.astype("string").str.strip().fillna("")
     return pd.Series(text.to_numpy(dtype=object), dtype=object)
+
+
+# ------------------------------------------------------------------------------------------------
+# regional statistics joined to a period's network
+
+
+def join_regions(
+    centrality: pd.DataFrame,
+    factors: pd.DataFrame,
+    *,
+    scale: str,
+    y: str,
+    xs: Sequence[str] = (),
+    source: str = "factors",
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The network's nodes with their ``y`` (a centrality column) and their statistics.
+
+    ``factors``' first column names the region (name or adcode, matched as
+    :func:`copatent.loader.geocode.match_regions` does); ``xs`` are its factor columns (default:
+    every other column whose present cells are all numbers). Returns the joined table (``node``,
+    ``name``, ``y``, the factors, one row per node with statistics), the factor names, and notes
+    listing the rows that match no region, the regions outside the network and the nodes
+    without statistics.
+    """
+    from copatent.loader.geocode import match_regions  # noqa: PLC0415 (builds the region tables)
+
+    measures = [c for c in centrality.columns if c not in ("node", "name", "tier_range", "role")]
+    if y not in measures:
+        raise InputError(f"--y {y!r} is not a node measure; choose one of: {', '.join(measures)}")
+    if factors.shape[1] < 2:
+        raise InputError(f"{source}: needs a region column and at least one factor column")
+    key = str(factors.columns[0]).strip()
+    names = _cells(factors.iloc[:, 0])
+    codes = match_regions(names, scale)
+    rows = np.arange(len(factors)) + 2
+    notes: list[str] = []
+    unmatched = (codes.isna() & (names != "")).to_numpy()
+    if unmatched.any():
+        listed = ", ".join(
+            f"row {r} {v!r}"
+            for r, v in zip(rows[unmatched][:10], names[unmatched][:10], strict=True)
+        )
+        more = " ..." if unmatched.sum() > 10 else ""
+        notes.append(f"{source}: {int(unmatched.sum())} row(s) name no {scale}: {listed}{more}")
+    repeated = (codes.notna() & codes.duplicated(keep="first")).to_numpy()
+    if repeated.any():
+        r = int(rows[repeated][0])
+        raise InputError(
+            f"{source}: row {r}, column {key}: {names.iloc[r - 2]!r} is a {scale} named before"
+        )
+    cells = {str(c).strip(): _cells(factors[c]) for c in factors.columns[1:]}
+    if not xs:
+        xs = [name for name, column in cells.items() if _numeric(column)]
+        if not xs:
+            raise InputError(f"{source}: no numeric factor column besides {key!r}")
+    folded = {name.casefold(): name for name in cells}
+    absent = [x for x in xs if x.strip().casefold() not in folded]
+    if absent:
+        raise InputError(
+            f"{source}: no column {', '.join(map(repr, absent))}; columns: {', '.join(cells)}"
+        )
+    stats = pd.DataFrame(
+        {x: cells[folded[x.strip().casefold()]].to_numpy() for x in xs}, index=codes.to_numpy()
+    )
+    stats = stats[stats.index.notna()]
+    nodes = centrality.loc[:, ["node", "name", y]]
+    present = nodes["node"].isin(set(stats.index)).to_numpy()
+    if (~present).any():
+        missing = nodes.loc[~present, "name"].astype(str).tolist()
+        more = " ..." if len(missing) > 10 else ""
+        notes.append(
+            f"{len(missing)} node(s) of the network have no row in {source}: "
+            f"{', '.join(missing[:10])}{more}"
+        )
+    outside = int((~stats.index.isin(set(nodes["node"]))).sum())
+    if outside:
+        notes.append(f"{outside} row(s) of {source} are regions outside the network: left out")
+    joined = nodes[present].reset_index(drop=True)
+    for x in xs:
+        joined[x] = stats.loc[joined["node"], x].to_numpy()
+    return joined, list(xs), notes
+
+
+def _numeric(cells: pd.Series) -> bool:
+    """Whether every present cell is a number (and some cell is present)."""
+    present = cells[~cells.str.casefold().isin(MISSING)]
+    return bool(len(present)) and bool(pd.to_numeric(present, errors="coerce").notna().all())

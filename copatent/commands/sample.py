@@ -11,6 +11,7 @@ import typer
 
 from copatent.commands._output import console, emit_json
 from copatent.loader import sample as generator
+from copatent.loader import sample_statistics
 
 
 class Encoding(StrEnum):
@@ -44,6 +45,13 @@ def sample(
     encoding: Annotated[
         Encoding, typer.Option(help="CSV text encoding; gbk writes the GBK-encoded variant.")
     ] = Encoding.utf8,
+    statistics: Annotated[
+        bool,
+        typer.Option(
+            help="Also write <name>-statistics-province.csv and -city.csv beside it: SYNTHETIC "
+            "regional indicators for the geographical detector (copatent detect --factors)."
+        ),
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Write a deterministic SYNTHETIC incoPat-format export: real cities, invented patents."""
@@ -53,6 +61,7 @@ def sample(
         frame = generator.generate(patents, seed=seed)
         generator.write(frame, out, encoding=encoding.value)
     readme = generator.readme_path(out) if out.suffix.lower() == ".csv" else None
+    tables = sample_statistics.write_beside(out, seed=seed) if statistics else {}
     result = {
         "path": str(out),
         "rows": len(frame),
@@ -60,6 +69,7 @@ def sample(
         "seed": seed,
         "encoding": encoding.value if readme else None,
         "readme": str(readme) if readme else None,
+        "statistics": {scale: str(path) for scale, path in tables.items()},
         "synthetic": True,
         "notice": generator.notice(seed),
         "seconds": round(time.monotonic() - started, 1),
@@ -75,3 +85,10 @@ def sample(
         highlight=False,
         soft_wrap=True,
     )
+    for scale, path in tables.items():
+        console.print(
+            f"wrote {path}: SYNTHETIC {scale} statistics for copatent detect",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )

@@ -211,3 +211,35 @@ def _name_variants(name: str) -> Iterable[str]:
 
 def _province_of(city: object) -> str | None:
     return city[:2] + "0000" if isinstance(city, str) else None
+
+
+def match_regions(keys: pd.Series, scale: str) -> pd.Series:
+    """The adcode of each region named in ``keys`` at ``scale`` (``province`` or ``city``).
+
+    A key is a 6-digit adcode of that scale, or a name as the region tables spell it, with or
+    without its suffix (北京市 / 北京, 内蒙古自治区 / 内蒙古, 包头市 / 包头), an old name
+    (:data:`copatent.loader.regions.ALIASES`), or a name followed by a bracketed code. A
+    municipality is both a province and a city. Keys that match nothing give ``None``.
+
+    >>> match_regions(pd.Series(["北京", "150000", "内蒙古自治区", "火星"]), "province").tolist()
+    ['110000', '150000', '150000', None]
+    >>> match_regions(pd.Series(["包头", "襄樊市", "上海市", "150200"]), "city").tolist()
+    ['150200', '420600', '310000', '150200']
+    """
+    if scale not in ("province", "city"):
+        raise ValueError(f"scale must be province or city, got {scale!r}")
+    table = regions.provinces() if scale == "province" else regions.cities()
+    codes = set(table["adcode"])
+    by_name = _province_by_name() if scale == "province" else _city_by_name()
+
+    def one(key: object) -> str | None:
+        text = _strip_brackets(str(key)) if isinstance(key, str) else ""
+        if text in codes:
+            return text
+        found = by_name.get(_alias(text)) if text else None
+        if found is None and scale == "city":  # a municipality named as a province
+            province = _province_by_name().get(text)
+            found = province if province in regions.MUNICIPALITIES else None
+        return found
+
+    return pd.Series([one(k) for k in keys], index=keys.index, dtype=object)

@@ -1,0 +1,314 @@
+"""``copatent detect``: the geographical detector on network centrality or on any table."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from copatent._errors import InputError
+from copatent.analytics import analysis, community, geodetector
+from copatent.analytics.collab import Scale
+from copatent.analytics.engines.base import period_label
+from copatent.analytics.engines.neo4j import DEFAULT_BETWEENNESS_SOURCES
+from copatent.commands._engines import (
+    EngineChoice,
+    EngineOption,
+    InputsOption,
+    check_inputs,
+    open_engine,
+    require_edges,
+)
+from copatent.commands._inputs import (
+    ColumnsOption,
+    DropPolicyOption,
+    KeywordsOption,
+    Policy,
+    Topic,
+    TopicOption,
+)
+from copatent.commands._output import console, emit_json
+from copatent.commands.metrics import read_table
+from copatent.loader._validate import one_line
+
+
+class RegionScale(StrEnum):
+    province = "province"
+    city = "city"
+    all = "all"
+
+
+class VarianceChoice(StrEnum):
+    sample = "sample"
+    population = "population"
+
+
+class SingletonChoice(StrEnum):
+    keep = "keep"
+    drop = "drop"
+
+
+DEFAULT_Y = "weighted_degree"
+
+
+def detect(
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="Any table (CSV or XLSX, header on row 1): run on its --y and --x columns.",
+        ),
+    ] = None,
+    factors: Annotated[
+        list[Path] | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="Regional statistics (CSV or XLSX): first column the region (name or adcode), "
+            "then the factors. Joined to the network's nodes of --period at --scale. Repeatable "
+            "(one file per scale with --scale all).",
+        ),
+    ] = None,
+    y: Annotated[
+        str | None,
+        typer.Option(
+            "--y",
+            help=f"The explained column. With --factors a node measure (default {DEFAULT_Y}: "
+            "out- plus in-strength); with --data a numeric column (required).",
+        ),
+    ] = None,
+    x: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--x",
+            help="A factor column, repeatable. Default with --factors: every numeric column.",
+        ),
+    ] = None,
+    categorical: Annotated[
+        list[str] | None,
+        typer.Option(help="A numeric --x column to use as categories, as it is (repeatable)."),
+    ] = None,
+    discretize: Annotated[
+        str,
+        typer.Option(
+            help="How numeric factors become strata: jenks:K (default jenks:5), quantile:K, "
+            "equal:K, geometric:K, sd:K, none (values as categories), optimal[:MIN-MAX] (the "
+            "method and K of highest q, K from 3 to 8 by default)."
+        ),
+    ] = geodetector.DEFAULT_DISCRETIZATION,
+    interaction: Annotated[
+        bool, typer.Option("--interaction", help="Add the interaction detector.")
+    ] = False,
+    risk: Annotated[bool, typer.Option("--risk", help="Add the risk detector.")] = False,
+    ecological: Annotated[
+        bool, typer.Option("--ecological", help="Add the ecological detector.")
+    ] = False,
+    lambda_variance: Annotated[
+        VarianceChoice,
+        typer.Option(
+            help="Variance in the p-value's noncentrality: sample (CRAN geodetector, the Excel "
+            "tool) or population (GD, gdverse)."
+        ),
+    ] = VarianceChoice.sample,
+    singletons: Annotated[
+        SingletonChoice,
+        typer.Option(help="Strata of one row: keep (default) or drop their rows."),
+    ] = SingletonChoice.keep,
+    scale: Annotated[
+        RegionScale, typer.Option(help="With --factors: the network scale.")
+    ] = RegionScale.province,
+    period: Annotated[
+        str, typer.Option(help="With --factors: the period START-END of the network.")
+    ] = period_label(analysis.DEFAULT_BASELINE),
+    engine: EngineOption = EngineChoice.neo4j,
+    inputs: InputsOption = None,
+    columns: ColumnsOption = None,
+    topic: TopicOption = Topic.rare_earth,
+    keywords: KeywordsOption = None,
+    drop_policy: DropPolicyOption = Policy.patent,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """The geographical detector (Wang et al. 2010): which factors explain y's spatial pattern.
+
+    With --factors, y is a node measure of the collaboration network (default weighted degree of
+    2016-2020 at province scale) and the factors come from a regional statistics table matched
+    to the nodes by region name or adcode (unmatched rows and nodes are listed). With --data,
+    any table. Factor detector always; --interaction, --risk, --ecological on request.
+
+    --json keys: y, n, variance, singletons, discretization; strata (per factor: x, method,
+    k, bounds, tried = [{method, k, q}] for optimal); factor (x, q, f, df1, df2, noncentrality,
+    p_value, n_strata, n, dropped); interaction (x1, x2, q1, q2, q12, n_strata, type: weaken,
+    nonlinear | weaken, uni- | enhance, bi- | independent | enhance, nonlinear); risk (x,
+    strata = [{stratum, n, mean}], pairs = [{stratum1, stratum2, mean1, mean2, t, df, p_value,
+    significant}]); ecological (x1, x2, f, df1, df2, p_value, significant); notes. With
+    --factors the object also has scale and period, and one object per scale is listed under
+    "detections".
+    """
+    if (data is None) == (not factors):
+        raise InputError(
+            "give either --data FILE (any table) or --factors FILE (regional statistics)"
+        )
+    try:
+        how = geodetector.Discretization.parse(discretize)
+    except ValueError as exc:
+        raise InputError(f"--discretize: {exc}") from None
+    options: dict[str, Any] = {
+        "discretization": how,
+        "categorical": categorical or (),
+        "interaction": interaction,
+        "risk": risk,
+        "ecological": ecological,
+        "variance": lambda_variance.value,
+        "singletons": singletons.value,
+    }
+    if data is not None:
+        if y is None or not x:
+            raise InputError("--data needs --y COLUMN and at least one --x COLUMN")
+        found = geodetector.detect(_read(data), y, x, source=str(data), **options)
+        if as_json:
+            emit_json(found.as_dict())
+            return
+        _print(found, f"{data.name}: {y}")
+        return
+    check_inputs(engine, inputs)
+    scales: tuple[Scale, ...] = (
+        ("province", "city") if scale is RegionScale.all else (scale.value,)  # type: ignore[assignment]
+    )
+    files = list(factors or [])
+    if len(files) != len(scales):
+        raise InputError(
+            f"--scale {scale.value} needs {len(scales)} --factors file(s), got {len(files)}"
+        )
+    tables = [_read(f) for f in files]
+    chosen = analysis.parse_period(period)
+    results: list[dict[str, Any]] = []
+    with open_engine(
+        inputs,
+        columns=columns,
+        topic=topic,
+        keywords=keywords,
+        drop_policy=drop_policy,
+        seed=community.DEFAULT_SEED,
+        restarts=community.DEFAULT_RESTARTS,
+        betweenness_sources=DEFAULT_BETWEENNESS_SOURCES,
+        isolates=False,
+    ) as (opened, _):
+        computed = analysis.analyse(opened, scales=scales, periods=(chosen,), baseline=chosen)
+    require_edges(computed)
+    for scale_name, table, path in zip(scales, tables, files, strict=True):
+        tables_of = computed.tables[(scale_name, period_label(chosen))]
+        joined, xs, notes = geodetector.join_regions(
+            tables_of.centrality,
+            table,
+            scale=scale_name,
+            y=y or DEFAULT_Y,
+            xs=x or (),
+            source=str(path),
+        )
+        found = geodetector.detect(joined, y or DEFAULT_Y, xs, source=str(path), **options)
+        found = dataclasses.replace(found, notes=(*notes, *found.notes))
+        if as_json:
+            results.append({"scale": scale_name, "period": period_label(chosen)} | found.as_dict())
+        else:
+            _print(found, f"{scale_name} {period_label(chosen)}: {found.y} ({path.name})")
+    if as_json:
+        emit_json({"detections": results})
+
+
+def _read(path: Path) -> pd.DataFrame:
+    """A CSV or XLSX table as text cells, header on row 1; one line naming the file if not."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{path}: cannot read as XLSX: {' '.join(str(exc).split())}") from None
+        return frame
+    table, problems = read_table(path)
+    if problems or table is None:
+        raise InputError(one_line([(str(path), problems)]))
+    return table
+
+
+def _print(found: geodetector.Detection, title: str) -> None:
+    table = Table(
+        title=f"factor detector · {title} · n = {found.n}",
+        title_justify="left",
+        caption=f"strata: {found.discretization}; p from the non-central F with λ on the "
+        f"{found.variance} variance; ranked by q",
+        caption_justify="left",
+    )
+    for column in ("rank", "factor", "strata", "q", "F", "p", ""):
+        table.add_column(
+            column,
+            justify="left" if column in ("factor", "strata", "") else "right",
+            no_wrap=column == "factor",
+        )
+    cut = {s.x: s for s in found.strata}
+    ranked = sorted(found.factor, key=lambda f: 1.0 if math.isnan(f.q) else -f.q)
+    for rank, f in enumerate(ranked, start=1):
+        s = cut[f.x]
+        how = "as is" if s.method == "categorical" else f"{s.method}:{s.k}"
+        table.add_row(
+            str(rank), f.x, f"{how} ({f.n_strata})", _num(f.q, 4), _num(f.f, 2), _p(f.p_value),
+            _stars(f.p_value),
+        )  # fmt: skip
+    console.print(table)
+    if found.interaction:
+        inter = Table(title="interaction detector", title_justify="left")
+        for column in ("x1", "x2", "q1", "q2", "q12", "type"):
+            inter.add_column(column, justify="right" if column.startswith("q") else "left")
+        for i in found.interaction:
+            inter.add_row(i.x1, i.x2, _num(i.q1, 4), _num(i.q2, 4), _num(i.q12, 4), i.type)
+        console.print(inter)
+    for r in found.risk:
+        risk = Table(
+            title=f"risk detector · {r.x}: mean of {found.y} per stratum", title_justify="left"
+        )
+        for column in ("stratum", "n", "mean", "differs from (Welch t, α = 0.05)"):
+            risk.add_column(column, justify="right" if column in ("n", "mean") else "left")
+        for row in r.strata.to_dict("records"):
+            pairs = r.pairs
+            other = pairs[
+                pairs["significant"]
+                & ((pairs["stratum1"] == row["stratum"]) | (pairs["stratum2"] == row["stratum"]))
+            ]
+            names = sorted(
+                {str(v) for v in other[["stratum1", "stratum2"]].to_numpy().ravel()}
+                - {str(row["stratum"])}
+            )
+            risk.add_row(
+                str(row["stratum"]), str(row["n"]), _num(row["mean"], 4), ", ".join(names) or "-"
+            )
+        console.print(risk)
+    if found.ecological:
+        eco = Table(title="ecological detector (F test, two-sided, α = 0.05)", title_justify="left")
+        for column in ("x1", "x2", "F", "p", "differ"):
+            eco.add_column(column, justify="left" if column in ("x1", "x2", "differ") else "right")
+        for e in found.ecological:
+            eco.add_row(e.x1, e.x2, _num(e.f, 3), _p(e.p_value), "yes" if e.significant else "no")
+        console.print(eco)
+    for note in found.notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
+
+
+def _num(value: float, digits: int) -> str:
+    return "-" if math.isnan(value) else f"{value:.{digits}f}"
+
+
+def _p(value: float) -> str:
+    if math.isnan(value):
+        return "-"
+    return f"{value:.4f}" if value >= 0.001 else f"{value:.3g}"
+
+
+def _stars(p: float) -> str:
+    if math.isnan(p):
+        return ""
+    return "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""

@@ -1,0 +1,95 @@
+"""SYNTHETIC regional statistics beside the sample export, for the geographical detector demo.
+
+The study explained provincial and city centrality with eight regional indicators (its Table 5):
+GDP per capita, industrial enterprises above designated size, local science-and-technology
+expenditure, patents granted, public library books, retail sales of consumer goods, the tertiary
+share of GDP and college graduates. :func:`statistics` invents values of the same eight for every
+mainland province or prefecture-level city, **correlated with the activity the sample generator
+gives each city** (its lead weight plus its mass as a participant, ``data/sample_cities.csv``;
+:data:`copatent.loader.sample.TAIL_WEIGHT` for the other cities; a province sums its cities),
+so that the detector finds structure in the demo. With ``a`` the activity over its median,
+square-rooted (the hubs weigh hundreds of times the tail), each indicator is ``base · a^b ·
+lognormal noise`` with its own elasticity ``b`` and noise, strongest for patents granted and
+S&T expenditure, weakest for library books: :data:`INDICATORS`. Nothing here is real data; every
+row says so in its ``source`` column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from copatent.loader import regions, sample
+
+INDICATORS: Final[dict[str, tuple[float, float, float]]] = {
+    # name: (value at median activity, elasticity b, sd of the log-normal noise)
+    "gdp_per_capita": (45_000.0, 0.25, 0.25),
+    "industrial_enterprises": (900.0, 0.6, 0.4),
+    "st_expenditure": (15.0, 0.9, 0.3),
+    "patents_granted": (3_000.0, 1.0, 0.25),
+    "library_books": (400.0, 0.3, 0.5),
+    "retail_sales": (900.0, 0.5, 0.35),
+    "tertiary_share": (48.0, 0.1, 0.08),
+    "college_graduates": (20_000.0, 0.5, 0.4),
+}
+"""The eight indicators (units: yuan, enterprises, 100 million yuan, patents, 10,000 volumes,
+100 million yuan, percent of GDP, graduates)."""
+
+SCALES: Final = ("province", "city")
+
+
+def _activity() -> pd.Series:
+    """Activity of every mainland prefecture-level city, by adcode, median 1."""
+    geo = sample._geography()
+    table = sample._read_table("sample_cities.csv")
+    raw = dict(
+        zip(table["city"], table["lead"].astype(float) + table["mass"].astype(float), strict=True)
+    )
+    cities = regions.cities().set_index("name")
+    names = [str(n) for n in geo.name]
+    values = [raw.get(n, 2 * sample.TAIL_WEIGHT) for n in names]
+    activity = pd.Series(values, index=cities.loc[names, "adcode"].to_numpy(), dtype=float)
+    return activity / float(activity.median())
+
+
+def statistics(scale: str, *, seed: int = 0) -> pd.DataFrame:
+    """The synthetic statistics of every mainland province or city, in adcode order.
+
+    Columns: ``region`` (the full name), the :data:`INDICATORS`, ``source``. Same ``seed``, same
+    table.
+    """
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
+    activity = _activity()
+    if scale == "province":
+        activity = activity.groupby(activity.index.str[:2] + "0000").sum()
+        names = regions.provinces().set_index("adcode")["name"]
+    else:
+        names = regions.cities().set_index("adcode")["name"]
+    activity = activity.sort_index()
+    activity = (activity / float(activity.median())) ** 0.5  # the hubs' weights are in the 100s
+    rng = np.random.default_rng([seed, SCALES.index(scale)])
+    frame = pd.DataFrame({"region": names.loc[activity.index].to_numpy()})
+    for name, (base, elasticity, noise) in INDICATORS.items():
+        values = (
+            base * activity.to_numpy() ** elasticity * np.exp(rng.normal(0, noise, len(activity)))
+        )
+        frame[name] = np.round(values, 2) if name == "tertiary_share" else np.round(values, 0)
+    frame["source"] = f"SYNTHETIC: copatent sample statistics, seed {seed}; not real data"
+    return frame
+
+
+def paths_beside(out: Path) -> dict[str, Path]:
+    """``sample.xlsx`` → ``sample-statistics-province.csv`` and ``-city.csv`` beside it."""
+    return {scale: out.with_name(f"{out.stem}-statistics-{scale}.csv") for scale in SCALES}
+
+
+def write_beside(out: Path, *, seed: int = 0) -> dict[str, Path]:
+    """Write both tables beside the export ``out`` (UTF-8 with BOM, for spreadsheets)."""
+    written = paths_beside(out)
+    for scale, path in written.items():
+        statistics(scale, seed=seed).to_csv(path, index=False, encoding="utf-8-sig")
+    return written
