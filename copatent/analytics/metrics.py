@@ -363,14 +363,15 @@ def _groups(groups: Groups, names: Sequence[str], notes: list[str]) -> tuple[np.
     """Block numbers 1, 2, ... of the nodes ``names`` and the value of each block; or raise."""
     table, source = groups.table, groups.source
     headers: dict[str, int] = {}
-    for position, label in enumerate(table.columns):
+    for position, label in enumerate(table.columns[1:], start=1):  # after the node column
         headers.setdefault(_header(label).casefold(), position)  # the first of equal headers
     wanted = groups.column.strip().casefold()
-    if table.shape[1] < 2 or wanted not in headers or headers[wanted] == 0:
+    if wanted not in headers:
         found = [_header(c) for c in table.columns[1:] if _header(c)]
+        listed = listing(found) if found else "none besides the node column"
         raise InputError(
             f"{source}: no group column {preview(groups.column)} after the node column; "
-            f"columns found: {listing(found) if found else '(none)'}"
+            f"columns found: {listed}"
         )
     column = f"column {_header(table.columns[headers[wanted]])}"
     keep = ~_blank_rows(table)
@@ -378,9 +379,11 @@ def _groups(groups: Groups, names: Sequence[str], notes: list[str]) -> tuple[np.
     nodes = _text(table.iloc[:, 0])[keep].tolist()
     values = _text(table.iloc[:, headers[wanted]])[keep].tolist()
     node_column = f"column {_header(table.columns[0])}"
+    in_network = set(names)
     problems: list[str] = []
     group: dict[str, str] = {}
     first: dict[str, int] = {}
+    extra = 0
     for row, node, value in zip(rows.tolist(), nodes, values, strict=True):
         if not node:
             problems.append(f"row {row}, {node_column}: no node name")
@@ -388,23 +391,25 @@ def _groups(groups: Groups, names: Sequence[str], notes: list[str]) -> tuple[np.
             problems.append(
                 f"row {row}, {node_column}: node {preview(node)} repeats row {first[node]}"
             )
+        elif node not in in_network:
+            first[node] = row
+            extra += 1  # not in the network: its group does not matter
         elif not value:
             problems.append(f"row {row}, {column}: no group for node {preview(node)}")
         else:
             first[node] = row
             group[node] = value
-    listed = set(nodes)
-    missing = [name for name in names if name not in listed]
+    missing = [name for name in names if name not in first]
     if missing:
         problems.append(f"no row for node(s) {listing([preview(m) for m in missing])}")
     if problems:
         raise InputError(one_line([(source, problems)]))
-    extra = len(set(group) - set(names))
     if extra:
-        notes.append(f"{_count(extra, 'row')} of {source} name nodes not in the network: ignored")
+        notes.append(f"{_count(extra, 'row')} of {source} for nodes not in the network ignored")
     used = {group[name] for name in names}
-    numbers = pd.to_numeric(pd.Series(sorted(used)), errors="coerce")
-    ordered = sorted(used, key=float) if numbers.notna().all() else sorted(used)
+    numeric = pd.to_numeric(pd.Series(sorted(used)), errors="coerce").notna().all()
+    # numerically when every value is a number (equal numbers spelt apart: by their text)
+    ordered = sorted(used, key=lambda v: (float(v), v)) if numeric else sorted(used)
     number = {value: b for b, value in enumerate(ordered, start=1)}
     return np.array([number[group[name]] for name in names], dtype=np.int64), ordered
 

@@ -328,6 +328,8 @@ def ei_index(
     """
     m = np.asarray(x, dtype=float).copy()
     np.fill_diagonal(m, 0.0)
+    if undirected and not np.array_equal(m, m.T):
+        raise ValueError("undirected=True needs a symmetric matrix")
     ties = m if valued else (m > 0).astype(float)
     groups = np.asarray(labels)
     rows = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import Annotated, TypeAlias
 
@@ -91,18 +92,23 @@ def print_blocks(title: str, g: subgroups.Subgroups, *, ties: str = "ties") -> N
             f"block {row['group']}",
             f"{row['internal']:.0f}",
             f"{row['external']:.0f}",
-            f"{row['ei']:.3f}",
+            _ei(row["ei"]),
         )
     ei.add_row(
         "whole network",
         f"{ei_result.whole_internal:.0f}",
         f"{ei_result.whole_external:.0f}",
-        f"{ei_result.whole_ei:.3f}",
+        _ei(ei_result.whole_ei),
     )
     ei.add_row(
         "sum of the block rows (the study's 'entire network')",
         f"{ei_result.sum_of_groups_internal:.0f}",
         f"{ei_result.sum_of_groups_external:.0f}",
-        f"{ei_result.sum_of_groups_ei:.3f}",
+        _ei(ei_result.sum_of_groups_ei),
     )
     console.print(ei)
+
+
+def _ei(value: float) -> str:
+    """An E-I value; ``-`` for a block without ties (no index)."""
+    return "-" if math.isnan(value) else f"{value:.3f}"

@@ -39,7 +39,10 @@ InputsOption = Annotated[
     ),
 ]
 RestartsOption = Annotated[
-    int, typer.Option(min=1, help="Louvain runs per network; the best by modularity is kept.")
+    int,
+    typer.Option(
+        min=1, help="Louvain (and Leiden) runs per network; the best by modularity is kept."
+    ),
 ]
 
 

@@ -164,7 +164,7 @@ def metrics(
     null with a note when there are fewer distinct values than classes), tier_range (its
     values)). Missing values are null.
 
-    --groups FILE:COLUMN or --concor (one of them) adds: block to each nodes_table entry;
+    --groups NODES.csv:COLUMN or --concor (one of them) adds: block to each nodes_table entry;
     concor_blocks, or groups_blocks and groups_labels (the COLUMN value of each block): the
     members of each block, blocks numbered 1, 2, ... (given groups in the order of their
     values, numerically if all are numbers); blocks_method; block_modularity (Newman Q of the

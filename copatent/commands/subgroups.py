@@ -72,7 +72,7 @@ def subgroups_command(
     method: Annotated[
         MethodChoice,
         typer.Option(
-            help="Partition: CONCOR, Louvain or Leiden (each the best of --restarts by "
+            help="Partition: CONCOR, Louvain or Leiden (the last two the best of --restarts by "
             "modularity), or all three."
         ),
     ] = MethodChoice.all,

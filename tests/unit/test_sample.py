@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from copatent import cli
 from copatent._errors import InputError
-from copatent.loader import regions, sample
+from copatent.loader import regions, sample, sample_statistics
 
 SEED = 0
 # incoPat's export headers, one row per patent (research/geo-and-patent-data-notes.md §4)
@@ -452,13 +452,36 @@ def test_cli_writes_csv_and_reports_json(tmp_path: Path) -> None:
     assert report["patents"] == 400
 
 
-def test_cli_prints_one_line_summary(tmp_path: Path) -> None:
+def test_cli_prints_one_line_per_file(tmp_path: Path) -> None:
     out = tmp_path / "demo.xlsx"
     result = CliRunner().invoke(cli.app, ["sample", "--patents", "100", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "SYNTHETIC" in result.stdout
-    assert len(result.stdout.strip().splitlines()) == 1
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 3  # the export, then the province and city statistics
+    assert all("SYNTHETIC" in line for line in lines)
     assert out.exists()
+    for scale in ("province", "city"):
+        assert (tmp_path / f"demo-statistics-{scale}.csv").exists()
+    alone = tmp_path / "alone.xlsx"
+    result = CliRunner().invoke(
+        cli.app, ["sample", "--patents", "100", "--out", str(alone), "--no-statistics"]
+    )
+    assert len(result.stdout.strip().splitlines()) == 1
+    assert not (tmp_path / "alone-statistics-city.csv").exists()
+
+
+def test_statistics_are_synthetic_deterministic_and_follow_activity() -> None:
+    provinces = sample_statistics.statistics("province", seed=3)
+    assert len(provinces) == 31  # mainland provinces, no Hong Kong, Macao, Taiwan
+    assert provinces.equals(sample_statistics.statistics("province", seed=3))
+    assert not provinces.equals(sample_statistics.statistics("province", seed=4))
+    assert provinces["source"].str.startswith("SYNTHETIC").all()
+    cities = sample_statistics.statistics("city")
+    assert cities["region"].is_unique
+    assert set(cities["region"]) <= set(regions.cities()["name"])
+    # the hubs the generator weights most lead the patents granted
+    top = set(cities.nlargest(10, "patents_granted")["region"])
+    assert {"北京市", "上海市", "包头市"} <= top
 
 
 def test_cli_bad_suffix_is_one_line_error(
