@@ -292,7 +292,10 @@ def risk_detector(
 ) -> Risk:
     """Stratum means of ``y`` and Welch t-tests between every pair of strata."""
     frame = pd.DataFrame({"y": np.asarray(y, dtype=float), "s": np.asarray(factor, dtype=object)})
-    groups = {label: g["y"].to_numpy() for label, g in frame.groupby("s", sort=True)}
+    found: dict[object, np.ndarray] = {
+        label: g["y"].to_numpy() for label, g in frame.groupby("s", sort=False)
+    }
+    groups = {label: found[label] for label in _ordered(list(found))}
     table = pd.DataFrame(
         {
             "stratum": list(groups),
@@ -321,6 +324,20 @@ def risk_detector(
         )
     columns = ["stratum1", "stratum2", "mean1", "mean2", "t", "df", "p_value", "significant"]
     return Risk(x=x, strata=table, pairs=pd.DataFrame(rows, columns=columns), alpha=alpha)
+
+
+def _ordered(labels: list[object]) -> list[object]:
+    """Labels in numeric order when every one is a number ("2" before "10"), else as text.
+
+    >>> _ordered(["10", "2", "1"]), _ordered(["b", "a"]), _ordered([3, 1])
+    (['1', '2', '10'], ['a', 'b'], [1, 3])
+    """
+    numbers = pd.to_numeric(pd.Series(labels, dtype=object), errors="coerce")
+    if numbers.notna().all():
+        return [
+            label for _, _, label in sorted(zip(numbers, map(str, labels), labels, strict=True))
+        ]
+    return sorted(labels, key=str)
 
 
 @dataclass(frozen=True)

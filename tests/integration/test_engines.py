@@ -25,7 +25,7 @@ from copatent.analytics.engines.base import PeriodGraph
 from copatent.analytics.engines.memory import MemoryEngine
 from copatent.analytics.engines.neo4j import Neo4jEngine
 from copatent.db import Database
-from copatent.loader import pipeline, sample, writer
+from copatent.loader import pipeline, sample, sample_statistics, writer
 from tests.integration.conftest import TEST_QUERIES, run_cli
 
 SEED = 11
@@ -251,3 +251,31 @@ def test_cli_subgroups_agree_across_engines_and_reach_the_graph(
     summary = pd.read_csv(tmp_path / "neo" / "summary.csv", encoding="utf-8-sig")
     assert summary["method"].tolist() == ["concor", "louvain", "leiden"]
     assert_allclose(summary["modularity"], [ours[m]["block_modularity"] for m in summary["method"]])
+
+
+def test_cli_detect_on_the_network_agrees_across_engines(
+    loaded: pipeline.Prepared,
+    neo4j_server: server.LocalServer,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """`copatent detect --factors`: the sample's synthetic statistics joined to the 2016-2020
+    nodes at both scales; both engines give the same nodes, so the same q and p."""
+    files = sample_statistics.write_beside(tmp_path / "sample.xlsx")
+    common = ["detect", "--scale", "all", "--factors", str(files["province"]),
+              "--factors", str(files["city"]), "--interaction", "--json"]  # fmt: skip
+    neo = run_cli(neo4j_server, *common)
+    mem = run_cli(neo4j_server, *common, "--engine", "memory",
+                  "--input", str(_sample_file(tmp_path_factory)))  # fmt: skip
+    assert neo.returncode == 0, neo.stderr
+    assert mem.returncode == 0, mem.stderr
+    ours, theirs = json.loads(neo.stdout)["detections"], json.loads(mem.stdout)["detections"]
+    assert [d["scale"] for d in ours] == ["province", "city"]
+    for a, b in zip(ours, theirs, strict=True):
+        assert a["n"] == b["n"] > 10
+        assert a["factor"] == b["factor"]
+        assert a["notes"] == b["notes"]
+        assert {f["x"] for f in a["factor"]} == set(sample_statistics.INDICATORS)
+        assert len(a["interaction"]) == 28  # 8 factors, every pair
+        best = max(a["factor"], key=lambda f: f["q"])
+        assert best["x"] in {"patents_granted", "st_expenditure"}  # the generated structure

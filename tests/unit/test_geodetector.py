@@ -14,7 +14,10 @@ Sources of the expected numbers (all on Wang et al. 2010's neural-tube-defect da
 
 from __future__ import annotations
 
+import json
 import math
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,7 +25,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special, stats
+from typer.testing import CliRunner
 
+from copatent import cli
 from copatent._errors import InputError
 from copatent.analytics import geodetector as gd
 from tests.reference import reference_data
@@ -174,6 +179,11 @@ def test_tiny_p_values_keep_their_digits() -> None:
     assert r.p_value == pytest.approx(expected, rel=1e-6)
 
 
+# values in tenths from -100 to 100: the properties are about the statistic, not about squares of
+# numbers near 1e-200 underflowing to 0
+TENTHS = st.integers(-1000, 1000).map(lambda i: i / 10)
+
+
 @st.composite
 def stratified(draw: st.DrawFn) -> tuple[np.ndarray, list[str]]:
     n = draw(st.integers(4, 40))
@@ -191,7 +201,7 @@ def test_q_is_in_the_unit_interval(data: tuple[np.ndarray, list[str]]) -> None:
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.floats(-100, 100, allow_nan=False), min_size=2, max_size=6, unique=True),
+@given(st.lists(TENTHS, min_size=2, max_size=6, unique=True),
        st.integers(2, 5))  # fmt: skip
 def test_q_is_one_when_every_stratum_is_constant(levels: list[float], size: int) -> None:
     y = np.repeat(levels, size)
@@ -200,7 +210,7 @@ def test_q_is_one_when_every_stratum_is_constant(levels: list[float], size: int)
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.floats(-100, 100, allow_nan=False), min_size=2, max_size=8),
+@given(st.lists(TENTHS, min_size=2, max_size=8),
        st.integers(2, 5))  # fmt: skip
 def test_q_is_zero_when_the_strata_share_a_mean(values: list[float], strata: int) -> None:
     # every stratum holds the same values: the same mean, SSW = SST
@@ -288,3 +298,98 @@ def test_missing_cells_leave_their_rows_out_with_a_note() -> None:
     found = gd.detect(table, "y", ["f"])
     assert found.n == 4
     assert found.notes == ("2 row(s) with a missing value left out: 4, 5",)
+
+
+# -- regional statistics joined to the network; the command
+
+
+def test_join_regions_by_name_or_adcode_and_lists_what_does_not_match() -> None:
+    centrality = pd.DataFrame(
+        {
+            "node": ["110000", "310000", "150000", "440000"],
+            "name": ["北京市", "上海市", "内蒙古自治区", "广东省"],
+            "weighted_degree": [10.0, 8.0, 5.0, 1.0],
+        }
+    )
+    factors = pd.DataFrame(
+        {
+            "省份": ["北京", "310000", "内蒙古自治区", "火星", "湖南省"],
+            "gdp": ["1", "2", "3", "4", "5"],
+            "label": ["a", "b", "c", "d", "e"],  # text: not a default factor
+        }
+    )
+    joined, xs, notes = gd.join_regions(
+        centrality, factors, scale="province", y="weighted_degree", source="stats.csv"
+    )
+    assert xs == ["gdp"]
+    assert joined["node"].tolist() == ["110000", "310000", "150000"]
+    assert joined["gdp"].tolist() == ["1", "2", "3"]
+    assert notes == [
+        "stats.csv: 1 row(s) name no province: row 5 '火星'",
+        "1 node(s) of the network have no row in stats.csv: 广东省",
+        "1 row(s) of stats.csv are regions outside the network: left out",
+    ]
+
+
+def test_join_regions_rejects_a_region_named_twice_and_an_unknown_measure() -> None:
+    centrality = pd.DataFrame({"node": ["110000"], "name": ["北京市"], "weighted_degree": [1.0]})
+    twice = pd.DataFrame({"region": ["北京市", "北京"], "gdp": ["1", "2"]})
+    with pytest.raises(InputError, match="row 3, column region: '北京' is a province named before"):
+        gd.join_regions(centrality, twice, scale="province", y="weighted_degree")
+    with pytest.raises(InputError, match="--y 'pagerank' is not a node measure"):
+        gd.join_regions(centrality, twice, scale="province", y="pagerank")
+
+
+def test_cli_data_json(tmp_path: Path) -> None:
+    args = ["detect", "--data", str(DATA / "ntd.csv"), "--y", "incidence", "--x", "watershed",
+            "--x", "elevation", "--discretize", "none", "--interaction", "--risk", "--ecological",
+            "--json"]  # fmt: skip
+    result = CliRunner().invoke(cli.app, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert tuple(report) == gd.JSON_KEYS
+    first = report["factor"][0]
+    assert {"x", "q", "f", "p_value", "n_strata"} <= set(first)
+    assert (first["x"], round(first["q"], 7)) == ("watershed", 0.6377737)
+    assert report["interaction"][0]["q12"] == pytest.approx(0.71359677853471)
+    assert {"x1", "x2", "q12", "type"} <= set(report["interaction"][0])
+    assert [r["x"] for r in report["risk"]] == ["watershed", "elevation"]
+    assert report["ecological"][0]["significant"] is False
+
+
+def test_cli_optimal_on_an_xlsx_table(tmp_path: Path) -> None:
+    table = pd.read_csv(DATA / "ndvi40.csv")
+    table.to_excel(tmp_path / "ndvi.xlsx", index=False)
+    args = ["detect", "--data", str(tmp_path / "ndvi.xlsx"), "--y", "NDVIchange", "--x", "GDP",
+            "--x", "Climatezone", "--discretize", "optimal:3-5", "--json"]  # fmt: skip
+    result = CliRunner().invoke(cli.app, args)
+    assert result.exit_code == 0, result.output
+    strata = {s["x"]: s for s in json.loads(result.stdout)["strata"]}
+    assert strata["Climatezone"]["method"] == "categorical"
+    assert strata["GDP"]["method"] in gd.breaks.METHODS
+    assert {t["k"] for t in strata["GDP"]["tried"]} == {3, 4, 5}
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--y", "incidence", "--x", "nope"], "no column 'nope'"),
+        (["--y", "incidence"], "--data needs --y COLUMN and at least one --x COLUMN"),
+        (["--y", "incidence", "--x", "watershed", "--discretize", "jenks:1"], "--discretize"),
+        (["--y", "watershed", "--x", "watershed"], "named twice"),
+    ],
+    ids=["unknown-column", "no-factor", "bad-discretization", "y-is-x"],
+)
+def test_cli_bad_options_are_one_line_exit_6(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    expected: str,
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["copatent", "detect", "--data", str(DATA / "ntd.csv"), *args])
+    with pytest.raises(SystemExit) as caught:
+        cli.main()
+    assert caught.value.code == 6
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert expected in err
