@@ -240,15 +240,15 @@ def _print(found: geodetector.Detection, title: str) -> None:
     table = Table(
         title=f"factor detector · {title} · n = {found.n}",
         title_justify="left",
-        caption=f"strata: {found.discretization}; p from the non-central F with λ on the "
-        f"{found.variance} variance; ranked by q",
+        caption=f"strata: {found.discretization} (L strata made); p: non-central F, λ on the "
+        f"{found.variance} variance; * p < 0.05, ** < 0.01, *** < 0.001",
         caption_justify="left",
     )
-    for column in ("rank", "factor", "strata", "q", "F", "p", ""):
+    for column in ("rank", "factor", "strata", "L", "q", "F", "p", ""):
         table.add_column(
             column,
             justify="left" if column in ("factor", "strata", "") else "right",
-            no_wrap=column == "factor",
+            no_wrap=column in ("factor", "strata"),
         )
     cut = {s.x: s for s in found.strata}
     ranked = sorted(found.factor, key=lambda f: 1.0 if math.isnan(f.q) else -f.q)
@@ -256,7 +256,7 @@ def _print(found: geodetector.Detection, title: str) -> None:
         s = cut[f.x]
         how = "as is" if s.method == "categorical" else f"{s.method}:{s.k}"
         table.add_row(
-            str(rank), f.x, f"{how} ({f.n_strata})", _num(f.q, 4), _num(f.f, 2), _p(f.p_value),
+            str(rank), f.x, how, str(f.n_strata), _num(f.q, 4), _num(f.f, 2), _p(f.p_value),
             _stars(f.p_value),
         )  # fmt: skip
     console.print(table)
