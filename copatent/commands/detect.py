@@ -244,11 +244,11 @@ def _print(found: geodetector.Detection, title: str) -> None:
         f"{found.variance} variance; * p < 0.05, ** < 0.01, *** < 0.001",
         caption_justify="left",
     )
-    for column in ("rank", "factor", "strata", "L", "q", "F", "p", ""):
+    for column in ("#", "factor", "strata", "L", "q", "F", "p", ""):
         table.add_column(
             column,
             justify="left" if column in ("factor", "strata", "") else "right",
-            no_wrap=column in ("factor", "strata"),
+            no_wrap=column in ("factor", "strata", "p"),
         )
     cut = {s.x: s for s in found.strata}
     ranked = sorted(found.factor, key=lambda f: 1.0 if math.isnan(f.q) else -f.q)
