@@ -22,8 +22,10 @@ class of a discretised continuous factor, :mod:`copatent.analytics.breaks`).
 - **interaction detector**: ``q12`` is the q of the cross-classification ``x1 × x2`` (the
   stratum of an observation is the *pair* of its two labels, never the concatenation of two
   codes: "1" + "11" and "11" + "1" are different strata). With ``lo = min(q1, q2)``,
-  ``hi = max(q1, q2)`` and ``s = q1 + q2`` (Wang et al. 2010, Table 1; the R package
-  geodetector's order of tests):
+  ``hi = max(q1, q2)`` and ``s = q1 + q2`` (Wang et al. 2010, Table 1, with the boundaries
+  as the R packages GD and gdverse draw them; the CRAN package geodetector differs at the
+  boundaries: it calls ``q12 = hi`` "enhance, bi-", ``q12 = lo`` "weaken, nonlinear", and never
+  says "independent"):
 
   ====================================  ====================
   ``q12 < lo``                          weaken, nonlinear
@@ -188,7 +190,7 @@ def factor_detector(
                 float(np.sum(means**2)) - float(np.sum(np.sqrt(counts) * means)) ** 2 / n
             ) / spread
             lam = max(lam, 0.0)  # rounding below 0 when every mean is equal
-            p = 0.0 if math.isinf(f) else float(stats.ncf.sf(f, df1, df2, lam))
+            p = 0.0 if math.isinf(f) else _upper_tail(f, df1, df2, lam)
     return Factor(
         x=x,
         q=q,
@@ -201,6 +203,16 @@ def factor_detector(
         n=n,
         dropped=int((~keep).sum()),
     )
+
+
+def _upper_tail(f: float, df1: int, df2: int, lam: float) -> float:
+    """P(F' > f) of the non-central F, in [0, 1].
+
+    λ = 0 is the central F: scipy's ``ncf.sf`` returns a negative number there (scipy 1.17:
+    ``ncf.sf(2, 3, 10, 0) = −0.82``), so ``f.sf`` is used.
+    """
+    tail = stats.f.sf(f, df1, df2) if lam <= 0 else stats.ncf.sf(f, df1, df2, lam)
+    return min(1.0, max(0.0, float(tail)))
 
 
 @dataclass(frozen=True)
@@ -258,6 +270,9 @@ def interaction_detector(
     f2 = np.asarray(factor2, dtype=object)
     crossed = strata(f1, f2)
     keep = _keep(crossed, singletons)
+    if keep.sum() < 2:  # every crossed stratum a single row, dropped
+        nan = math.nan
+        return Interaction(x1, x2, nan, nan, nan, 0, "undefined (no rows left)")
     q1 = q_statistic(values[keep], strata(f1[keep]))
     q2 = q_statistic(values[keep], strata(f2[keep]))
     q12 = q_statistic(values[keep], crossed[keep])
@@ -443,7 +458,8 @@ class Discretization:
 class Stratified:
     """One factor as strata, and how it was cut.
 
-    ``method``, ``k`` (classes made), ``bounds``; ``method="categorical"`` when the factor is used
+    ``method``, ``k`` (classes made: tied quantiles or bounds outside the range can make fewer),
+    ``k_asked`` (classes asked for), ``bounds``; ``method="categorical"`` when the factor is used
     as it is. ``tried``: for optimal discretisation, ``(method, k asked for, q)`` of every
     candidate.
     """
@@ -454,6 +470,7 @@ class Stratified:
     k: int | None
     bounds: tuple[float, ...] | None
     tried: tuple[tuple[str, int, float], ...] = ()
+    k_asked: int | None = None
 
 
 def stratify(
@@ -463,33 +480,47 @@ def stratify(
     x: str,
     numeric: bool,
     how: Discretization,
+    singletons: Singletons = "keep",
+    source: str = "data",
 ) -> Stratified:
-    """Strata of one factor: numbers cut as ``how`` says, anything else used as it is."""
-    if not numeric or how.method == "none":
-        labels = values.to_numpy(dtype=object)
-        return Stratified(x, labels, "categorical", None, None)
+    """Strata of one factor: numbers cut as ``how`` says, anything else used as it is.
+
+    Numbers used as they are (``none``) are labelled in their shortest exact form, so that
+    ``2`` and ``2.0`` are one stratum. Optimal discretisation scores each candidate by the q the
+    factor detector would report (``singletons`` applied).
+    """
+    if not numeric:
+        return Stratified(x, values.to_numpy(dtype=object), "categorical", None, None)
     numbers = values.to_numpy(dtype=float)
+    if how.method == "none":
+        labels = np.array([f"{v:.17g}" for v in numbers], dtype=object)
+        return Stratified(x, labels, "categorical", None, None)
     what = f"factor {x}"
+    hint = " (name it with --categorical, or ask for fewer classes)"
     if how.method != "optimal":
-        cut = breaks.classes(numbers, how.method, how.k, what=what)
-        return Stratified(x, cut.classify(numbers, what=what), how.method, cut.k, cut.bounds)
-    best: tuple[float, str, breaks.Breaks] | None = None
+        try:
+            cut = breaks.classes(numbers, how.method, how.k, what=what)
+        except InputError as exc:
+            raise InputError(f"{source}: {exc}{hint}") from None
+        labels = cut.classify(numbers, what=what)
+        return Stratified(x, labels, how.method, cut.k, cut.bounds, k_asked=how.k)
+    best: tuple[float, str, int, breaks.Breaks] | None = None
     tried: list[tuple[str, int, float]] = []
-    for method in breaks.METHODS:
+    for method in breaks.METHODS:  # ties: the first method, then the fewest classes
         for k in how.ks:
             try:
                 cut = breaks.classes(numbers, method, k, what=what)
             except InputError:
                 continue  # too few distinct values for k, or geometric on values ≤ 0
-            q = q_statistic(y, cut.classify(numbers, what=what))
+            q = factor_detector(y, cut.classify(numbers, what=what), singletons=singletons).q
             tried.append((method, k, q))
             if best is None or q > best[0]:
-                best = (q, method, cut)
+                best = (q, method, k, cut)
     if best is None:
-        raise InputError(f"{what}: no discretisation works (too few distinct values)")
-    _, chosen, cut = best
+        raise InputError(f"{source}: {what}: no discretisation works (too few distinct values)")
+    _, chosen, asked, cut = best
     labels = cut.classify(numbers, what=what)
-    return Stratified(x, labels, chosen, cut.k, cut.bounds, tuple(tried))
+    return Stratified(x, labels, chosen, cut.k, cut.bounds, tuple(tried), k_asked=asked)
 
 
 @dataclass(frozen=True, eq=False)
@@ -531,6 +562,7 @@ class Detection:
                     "x": s.x,
                     "method": s.method,
                     "k": s.k,
+                    "k_asked": s.k_asked,
                     "bounds": list(s.bounds) if s.bounds is not None else None,
                     "tried": [{"method": m, "k": k, "q": q} for m, k, q in s.tried],
                 }
@@ -607,6 +639,8 @@ def detect(
             x=x,
             numeric=numeric,
             how=how,
+            singletons=singletons,
+            source=source,
         )
         for x, numeric in zip(xs, cut, strict=True)
     )
@@ -616,10 +650,14 @@ def detect(
         for x in xs
     )
     notes = list(columns.notes)
+    if np.ptp(values) == 0:
+        notes.append(f"{y} is constant: nothing to explain, every q is 0")
     for f in factor:
         if f.dropped:
             notes.append(f"factor {f.x}: {f.dropped} row(s) in single-row strata dropped")
-        if f.p_value == 0.0:
+        if math.isinf(f.f):
+            notes.append(f"factor {f.x}: q = 1 (every stratum constant): F is infinite, p = 0")
+        elif f.p_value == 0.0:
             notes.append(f"factor {f.x}: p below the smallest double (~1e-308), shown as 0")
     both = pairs(xs)
     return Detection(
@@ -665,27 +703,30 @@ def _columns(
     for column in wanted:
         absent |= cells[column].str.casefold().isin(MISSING).to_numpy()
     kept = {c: v[~absent].reset_index(drop=True) for c, v in cells.items()}
+    n = int((~absent).sum())
+    if n < 3:
+        raise InputError(f"{source}: {n} complete row(s); the detector needs at least 3")
     numbers: dict[str, pd.Series] = {}
     problems: list[str] = []
+    where = rows[~absent]
     for column, key in zip(wanted, folded, strict=True):
         parsed = pd.to_numeric(kept[column], errors="coerce")
         bad = parsed.isna().to_numpy()
         if not bad.any():
+            infinite = ~np.isfinite(parsed.to_numpy(dtype=float))
+            problems += _listed(where[infinite], kept[column][infinite], column, "not finite")
             if key not in as_is:
                 numbers[column] = parsed.astype(float)
         elif column == y or (key not in as_is and bad.mean() < 0.5):
-            where = rows[~absent][bad]
-            problems += [
-                f"row {r}, column {column}: {v!r} is not a number"
-                for r, v in zip(where[:5], kept[column][bad][:5], strict=True)
-            ]
-            if bad.sum() > 5:
-                problems.append(f"(+{int(bad.sum()) - 5} more in column {column})")
+            problems += _listed(where[bad], kept[column][bad], column, "not a number")
+        elif key not in as_is and kept[column].nunique() > len(kept[column]) / 2:
+            problems.append(
+                f"column {column}: text with {kept[column].nunique()} distinct values in "
+                f"{len(kept[column])} rows, e.g. {kept[column].iloc[0]!r}: write plain numbers "
+                "(no thousands separators or %), or name it with --categorical"
+            )
     if problems:
         raise InputError(f"{source}: " + "; ".join(problems))
-    n = int((~absent).sum())
-    if n < 3:
-        raise InputError(f"{source}: {n} complete row(s); the detector needs at least 3")
     notes = []
     if absent.any():
         shown = ", ".join(str(r) for r in rows[absent][:10])
@@ -694,14 +735,35 @@ def _columns(
     return _Columns(numbers, kept, tuple(notes))
 
 
+def _listed(rows: np.ndarray, cells: pd.Series, column: str, what: str) -> list[str]:
+    """``row r, column c: 'v' is <what>`` for the first five, then a count of the rest."""
+    found = [
+        f"row {r}, column {column}: {v!r} is {what}"
+        for r, v in zip(rows[:5].tolist(), cells[:5].tolist(), strict=True)
+    ]
+    if len(rows) > 5:
+        found.append(f"(+{len(rows) - 5} more in column {column})")
+    return found
+
+
 def _headers(
     table: pd.DataFrame, wanted: list[str], categorical: Sequence[str], source: str
 ) -> dict[str, object]:
     """Case-folded header → column label, after checking the wanted columns."""
     headers: dict[str, object] = {}
+    repeated: set[str] = set()
     for label in table.columns:
-        headers.setdefault(str(label).strip().casefold(), label)
+        key = str(label).strip().casefold()
+        if key in headers:
+            repeated.add(key)
+        headers.setdefault(key, label)
     folded = [c.strip().casefold() for c in wanted]
+    twice = [c for c, f in zip(wanted, folded, strict=True) if f in repeated]
+    if twice:
+        raise InputError(
+            f"{source}: more than one column is headed {', '.join(map(repr, twice))} "
+            "(headers are matched without case)"
+        )
     absent = [c for c, f in zip(wanted, folded, strict=True) if f not in headers]
     if absent:
         found = [str(c).strip() for c in table.columns]
@@ -748,7 +810,8 @@ def join_regions(
     """
     from copatent.loader.geocode import match_regions  # noqa: PLC0415 (builds the region tables)
 
-    measures = [c for c in centrality.columns if c not in ("node", "name", "tier_range", "role")]
+    codes_not_measures = ("node", "name", "tier_range", "role", "component", "community", "tier")
+    measures = [c for c in centrality.columns if c not in codes_not_measures]
     if y not in measures:
         raise InputError(f"--y {y!r} is not a node measure; choose one of: {', '.join(measures)}")
     if factors.shape[1] < 2:
@@ -775,6 +838,12 @@ def join_regions(
     cells = {str(c).strip(): _cells(factors[c]) for c in factors.columns[1:]}
     if not xs:
         xs = [name for name, column in cells.items() if _numeric(column)]
+        skipped = [name for name in cells if name not in xs]
+        if skipped:
+            notes.append(
+                f"{source}: column(s) {', '.join(skipped)} not all numbers: not used as factors "
+                "(name them with --x to check why)"
+            )
         if not xs:
             raise InputError(f"{source}: no numeric factor column besides {key!r}")
     folded = {name.casefold(): name for name in cells}

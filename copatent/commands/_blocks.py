@@ -8,6 +8,7 @@ from typing import Annotated, TypeAlias
 
 import numpy as np
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from copatent.analytics import subgroups
@@ -51,7 +52,7 @@ def print_blocks(title: str, g: subgroups.Subgroups, *, ties: str = "ties") -> N
     """
     m = g.matrices
     table = Table(
-        title=title,
+        title=escape(title),
         title_justify="left",
         caption=f"modularity Q = {g.modularity:.4f} (on W + Wᵀ)",
         caption_justify="left",
@@ -64,8 +65,8 @@ def print_blocks(title: str, g: subgroups.Subgroups, *, ties: str = "ties") -> N
         table.add_column(column, justify="right")
     table.add_column("centred around")
     for row in g.blocks.to_dict("records"):
-        cells = [str(row["block"])] + ([str(row["label"])] if labelled else [])
-        cells += [str(row["members"]), f"{row['share']:.0%}", str(row["core_name"])]
+        cells = [str(row["block"])] + ([escape(str(row["label"]))] if labelled else [])
+        cells += [str(row["members"]), f"{row['share']:.0%}", escape(str(row["core_name"]))]
         table.add_row(*cells)
     console.print(table)
     density = Table(

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from copatent.analytics import analysis, community, flow
@@ -182,7 +183,7 @@ def _print(result: analysis.Analysis, top: int) -> None:
         _print_flow(result, scale)
     _print_edge_tiers(result)
     for note in result.notes():
-        console.print(f"note: {note}")
+        console.print(f"note: {note}", markup=False, highlight=False)
 
 
 def _print_top(result: analysis.Analysis, scale: Scale, top: int) -> None:
@@ -203,7 +204,7 @@ def _print_top(result: analysis.Analysis, scale: Scale, top: int) -> None:
             if rank < len(frame):
                 row = frame.iloc[rank]
                 tier = "" if pd.isna(row["tier"]) else f" T{row['tier']}"
-                cells.append(f"{row['name']} {_fmt(row['weighted_degree'])}{tier}")
+                cells.append(f"{escape(str(row['name']))} {_fmt(row['weighted_degree'])}{tier}")
             else:
                 cells.append("")
         table.add_row(str(rank + 1), *cells)
@@ -222,7 +223,9 @@ def _print_flow(result: analysis.Analysis, scale: Scale) -> None:
         summary = flow.summarize(t.flow)
         leaders = t.flow[t.flow["role"] == "leader"]  # sorted by A, highest first
         lead = leaders.iloc[0] if len(leaders) else None
-        leader = "" if lead is None else f"{lead['name']} A={lead['effective_flow']:.3f}"
+        leader = (
+            "" if lead is None else f"{escape(str(lead['name']))} A={lead['effective_flow']:.3f}"
+        )
         table.add_row(
             period_label(p),
             str(summary.net_outflow),

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from copatent._errors import InputError
@@ -143,13 +144,13 @@ def detect(
     any table. Factor detector always; --interaction, --risk, --ecological on request.
 
     --json keys: y, n, variance, singletons, discretization; strata (per factor: x, method,
-    k, bounds, tried = [{method, k, q}] for optimal); factor (x, q, f, df1, df2, noncentrality,
-    p_value, n_strata, n, dropped); interaction (x1, x2, q1, q2, q12, n_strata, type: weaken,
-    nonlinear | weaken, uni- | enhance, bi- | independent | enhance, nonlinear); risk (x,
-    strata = [{stratum, n, mean}], pairs = [{stratum1, stratum2, mean1, mean2, t, df, p_value,
-    significant}]); ecological (x1, x2, f, df1, df2, p_value, significant); notes. With
-    --factors the object also has scale and period, and one object per scale is listed under
-    "detections".
+    k (classes made), k_asked, bounds, tried = [{method, k, q}] for optimal); factor (x, q, f,
+    df1, df2, noncentrality, p_value, n_strata, n, dropped); interaction (x1, x2, q1, q2, q12,
+    n_strata, type: weaken, nonlinear | weaken, uni- | enhance, bi- | independent | enhance,
+    nonlinear); risk (x, strata = [{stratum, n, mean}], pairs = [{stratum1, stratum2, mean1,
+    mean2, t, df, p_value, significant}]); ecological (x1, x2, f, df1, df2, p_value,
+    significant); notes. With --factors the object also has scale and period, and one object
+    per scale is listed under "detections".
     """
     if (data is None) == (not factors):
         raise InputError(
@@ -238,7 +239,7 @@ def _read(path: Path) -> pd.DataFrame:
 
 def _print(found: geodetector.Detection, title: str) -> None:
     table = Table(
-        title=f"factor detector · {title} · n = {found.n}",
+        title=f"factor detector · {escape(title)} · n = {found.n}",
         title_justify="left",
         caption=f"strata: {found.discretization} (L strata made); p: non-central F, λ on the "
         f"{found.variance} variance; * p < 0.05, ** < 0.01, *** < 0.001",
@@ -254,48 +255,58 @@ def _print(found: geodetector.Detection, title: str) -> None:
     ranked = sorted(found.factor, key=lambda f: 1.0 if math.isnan(f.q) else -f.q)
     for rank, f in enumerate(ranked, start=1):
         s = cut[f.x]
-        how = "as is" if s.method == "categorical" else f"{s.method}:{s.k}"
+        how = "as is" if s.method == "categorical" else f"{s.method}:{s.k_asked}"
+        if s.k is not None and s.k != s.k_asked:
+            how += f" → {s.k}"  # fewer classes made than asked (tied or outside bounds)
         table.add_row(
-            str(rank), f.x, how, str(f.n_strata), _num(f.q, 4), _num(f.f, 2), _p(f.p_value),
-            _stars(f.p_value),
+            str(rank), escape(f.x), how, str(f.n_strata), _num(f.q, 4), _num(f.f, 2),
+            _p(f.p_value), _stars(f.p_value),
         )  # fmt: skip
     console.print(table)
+    _print_others(found)
+    for note in found.notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
+
+
+def _print_others(found: geodetector.Detection) -> None:
+    """The interaction, risk and ecological tables, those that were asked for."""
     if found.interaction:
         inter = Table(title="interaction detector", title_justify="left")
         for column in ("x1", "x2", "q1", "q2", "q12", "type"):
             inter.add_column(column, justify="right" if column.startswith("q") else "left")
         for i in found.interaction:
-            inter.add_row(i.x1, i.x2, _num(i.q1, 4), _num(i.q2, 4), _num(i.q12, 4), i.type)
+            inter.add_row(
+                escape(i.x1), escape(i.x2), _num(i.q1, 4), _num(i.q2, 4), _num(i.q12, 4), i.type
+            )
         console.print(inter)
     for r in found.risk:
         risk = Table(
-            title=f"risk detector · {r.x}: mean of {found.y} per stratum", title_justify="left"
+            title=f"risk detector · {escape(r.x)}: mean of {escape(found.y)} per stratum",
+            title_justify="left",
         )
         for column in ("stratum", "n", "mean", "differs from (Welch t, α = 0.05)"):
             risk.add_column(column, justify="right" if column in ("n", "mean") else "left")
+        order = [str(v) for v in r.strata["stratum"]]
+        differ: dict[str, set[str]] = {label: set() for label in order}
+        significant = r.pairs[r.pairs["significant"]]
+        for a, b in zip(significant["stratum1"], significant["stratum2"], strict=True):
+            differ[str(a)].add(str(b))
+            differ[str(b)].add(str(a))
         for row in r.strata.to_dict("records"):
-            pairs = r.pairs
-            other = pairs[
-                pairs["significant"]
-                & ((pairs["stratum1"] == row["stratum"]) | (pairs["stratum2"] == row["stratum"]))
-            ]
-            names = sorted(
-                {str(v) for v in other[["stratum1", "stratum2"]].to_numpy().ravel()}
-                - {str(row["stratum"])}
-            )
-            risk.add_row(
-                str(row["stratum"]), str(row["n"]), _num(row["mean"], 4), ", ".join(names) or "-"
-            )
+            label = str(row["stratum"])
+            others = ", ".join(o for o in order if o in differ[label]) or "-"
+            risk.add_row(escape(label), str(row["n"]), _num(row["mean"], 4), escape(others))
         console.print(risk)
     if found.ecological:
         eco = Table(title="ecological detector (F test, two-sided, α = 0.05)", title_justify="left")
         for column in ("x1", "x2", "F", "p", "differ"):
             eco.add_column(column, justify="left" if column in ("x1", "x2", "differ") else "right")
         for e in found.ecological:
-            eco.add_row(e.x1, e.x2, _num(e.f, 3), _p(e.p_value), "yes" if e.significant else "no")
+            eco.add_row(
+                escape(e.x1), escape(e.x2), _num(e.f, 3), _p(e.p_value),
+                "yes" if e.significant else "no",
+            )  # fmt: skip
         console.print(eco)
-    for note in found.notes:
-        console.print(f"note: {note}", markup=False, highlight=False)
 
 
 def _num(value: float, digits: int) -> str:

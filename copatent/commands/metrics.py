@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from copatent._errors import InputError
@@ -204,7 +205,7 @@ def metrics(
     _print(result, edges)
     if result.blocks is not None:
         print_blocks(
-            f"{result.blocks.method} blocks · {edges.name}",
+            f"{result.blocks.method} blocks · {edges.name}",  # escaped by print_blocks
             result.blocks,
             ties="ties" if result.directed else "edges",
         )
@@ -278,7 +279,7 @@ def _read_inputs(
 def _print(result: measures.Metrics, edges: Path) -> None:
     kind = "directed" if result.directed else "undirected"
     values = result.indicators.as_dict()
-    table = Table(title=f"{edges.name} ({kind})", title_justify="left")
+    table = Table(title=f"{escape(edges.name)} ({kind})", title_justify="left")
     table.add_column("indicator")
     table.add_column("value", justify="right")
     for key, label in _ROWS.items():
@@ -305,7 +306,7 @@ def _print(result: measures.Metrics, edges: Path) -> None:
     for key, label in columns.items():
         nodes.add_column(label, justify="left" if key in _LEFT else "right")
     for rank, row in enumerate(shown.to_dict("records"), start=1):
-        nodes.add_row(str(rank), *(_fmt(row[key]) for key in columns))
+        nodes.add_row(str(rank), *(escape(_fmt(row[key])) for key in columns))
     captions = []
     if len(ranked) > len(shown):
         captions.append(f"and {len(ranked) - len(shown)} more nodes")
@@ -321,7 +322,7 @@ def _print(result: measures.Metrics, edges: Path) -> None:
     nodes.caption = "\n".join(captions)
     console.print(nodes)
     for note in result.notes:
-        console.print(f"note: {note}")
+        console.print(f"note: {note}", markup=False, highlight=False)
 
 
 def _fmt(value: Any) -> str:

@@ -194,10 +194,22 @@ def stratified(draw: st.DrawFn) -> tuple[np.ndarray, list[str]]:
 
 @settings(max_examples=100, deadline=None)
 @given(stratified())
-def test_q_is_in_the_unit_interval(data: tuple[np.ndarray, list[str]]) -> None:
+def test_q_is_one_minus_ssw_over_sst_and_in_the_unit_interval(
+    data: tuple[np.ndarray, list[str]],
+) -> None:
     y, labels = data
-    q = gd.factor_detector(y, labels).q
-    assert 0.0 <= q <= 1.0
+    r = gd.factor_detector(y, labels)
+    mean = math.fsum(y) / len(y)
+    sst = math.fsum((v - mean) ** 2 for v in y)
+    ssw = 0.0
+    for label in set(labels):
+        part = [v for v, g in zip(y, labels, strict=True) if g == label]
+        m = math.fsum(part) / len(part)
+        ssw += math.fsum((v - m) ** 2 for v in part)
+    if sst > 1e-9:
+        assert r.q == pytest.approx(1 - ssw / sst, abs=1e-9)
+    assert 0.0 <= r.q <= 1.0
+    assert math.isnan(r.p_value) or 0.0 <= r.p_value <= 1.0
 
 
 @settings(max_examples=50, deadline=None)
@@ -216,7 +228,20 @@ def test_q_is_zero_when_the_strata_share_a_mean(values: list[float], strata: int
     # every stratum holds the same values: the same mean, SSW = SST
     y = np.tile(values, strata)
     labels = np.repeat([f"s{i}" for i in range(strata)], len(values))
-    assert gd.factor_detector(y, labels).q == pytest.approx(0.0, abs=1e-9)
+    r = gd.factor_detector(y, labels)
+    assert r.q == pytest.approx(0.0, abs=1e-9)
+    assert math.isnan(r.p_value) or 0.0 <= r.p_value <= 1.0
+
+
+def test_zero_noncentrality_uses_the_central_f() -> None:
+    # stratum means proportional to the square roots of their sizes (1 and 2 for sizes 1 and
+    # 4) make λ = Σ ȳ² − (Σ √N ȳ)²/N = 5 − 25/5 = 0 while F > 0; scipy's ncf.sf is negative
+    # at λ = 0, the central F is the answer
+    y = [1.0, 1.5, 2.5, 1.5, 2.5]
+    r = gd.factor_detector(y, ["a", "b", "b", "b", "b"])
+    assert r.noncentrality == pytest.approx(0.0, abs=1e-12)
+    assert r.f > 0
+    assert r.p_value == pytest.approx(stats.f.sf(r.f, 1, 3), rel=1e-6)
 
 
 def test_the_interaction_key_does_not_concatenate_codes() -> None:
@@ -270,9 +295,34 @@ def test_optimal_discretisation_keeps_the_best_q() -> None:
     for s, f in zip(found.strata, found.factor, strict=True):
         assert {m for m, _, _ in s.tried} >= {"jenks", "quantile", "equal", "sd"}
         assert {k for _, k, _ in s.tried} == set(range(3, 9))
-        assert f.q == pytest.approx(max(q for _, _, q in s.tried))
+        # the reported choice, asked for on its own, gives the same q
+        alone = gd.detect(table, "NDVIchange", [s.x],
+                          discretization=gd.Discretization(s.method, k=s.k_asked))  # fmt: skip
+        assert alone.factor[0].q == pytest.approx(f.q, rel=1e-12)
         jenks5 = gd.detect(table, "NDVIchange", [s.x]).factor[0].q
         assert f.q >= jenks5 - 1e-12
+
+
+def test_optimal_ties_go_to_the_first_method_and_fewest_classes() -> None:
+    # three well-separated values: most methods cut them into the same 3 strata
+    table = pd.DataFrame({"y": [str(v) for v in range(9)],
+                          "x": ["1", "1", "1", "50", "50", "50", "100", "100", "100"]})  # fmt: skip
+    found = gd.detect(table, "y", ["x"], discretization=gd.Discretization.parse("optimal:3-4"))
+    s = found.strata[0]
+    best = max(q for _, _, q in s.tried)
+    tied = [(m, k) for m, k, q in s.tried if q == pytest.approx(best, abs=1e-12)]
+    assert len(tied) >= 3  # jenks:3, quantile:3, equal:3 at least
+    assert tied[0] == ("jenks", 3)
+    assert (s.method, s.k_asked, s.k) == ("jenks", 3, 3)
+
+
+def test_ecological_f_is_the_ratio_of_unexplained_shares(ntd: pd.DataFrame) -> None:
+    # one table: N_x1 = N_x2, so F = SSW1/SSW2 = (1 - q1)/(1 - q2)
+    found = run(ntd, "incidence", ["watershed", "soiltype", "elevation"], ecological=True)
+    q = {f.x: f.q for f in found.factor}
+    for e in found.ecological:
+        assert e.f == pytest.approx((1 - q[e.x1]) / (1 - q[e.x2]), rel=1e-12)
+        assert 0.0 <= e.p_value <= 1.0
 
 
 @pytest.mark.parametrize(
@@ -282,8 +332,12 @@ def test_optimal_discretisation_keeps_the_best_q() -> None:
         ({"y": ["1", "2", "3", "4", "5"], "f": ["1", "2", "3", "4", "1,5"]}, "row 6, column f: '1,5' is not a number"),
         ({"y": ["1", "2"], "f": ["a", "b"]}, "2 complete row(s)"),
         ({"y": ["1", "2", "3"], "g": ["a", "b", "c"]}, "no column 'f'; columns found: y, g"),
+        ({"y": ["1", "inf", "3"], "f": ["a", "a", "b"]}, "row 3, column y: 'inf' is not finite"),
+        ({"y": ["1", "2", "3", "4"], "f": ["1,200", "2,400", "3,600", "1,200"]},
+         "column f: text with 3 distinct values in 4 rows"),
     ],
-    ids=["text-y", "typo-in-numeric-factor", "too-few-rows", "missing-column"],
+    ids=["text-y", "typo-in-numeric-factor", "too-few-rows", "missing-column", "infinite-y",
+         "thousands-separators"],
 )  # fmt: skip
 def test_bad_tables_name_row_and_column(columns: dict[str, list[str]], expected: str) -> None:
     with pytest.raises(InputError) as caught:
@@ -326,6 +380,10 @@ def test_join_regions_by_name_or_adcode_and_lists_what_does_not_match() -> None:
     assert joined["gdp"].tolist() == ["1", "2", "3"]
     assert notes == [
         "stats.csv: 1 row(s) name no province: row 5 '火星'",
+        (
+            "stats.csv: column(s) label not all numbers: not used as factors (name them with "
+            "--x to check why)"
+        ),
         "1 node(s) of the network have no row in stats.csv: 广东省",
         "1 row(s) of stats.csv are regions outside the network: left out",
     ]
@@ -393,3 +451,28 @@ def test_cli_bad_options_are_one_line_exit_6(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert expected in err
+
+
+def test_headers_equal_but_for_case_are_an_error() -> None:
+    table = pd.DataFrame([["1", "a", "b"], ["2", "a", "b"], ["3", "b", "b"]],
+                         columns=["y", "f", "F"])  # fmt: skip
+    with pytest.raises(InputError, match="more than one column is headed 'f'"):
+        gd.detect(table, "y", ["f"], source="t.csv")
+
+
+def test_interaction_with_every_crossed_stratum_dropped() -> None:
+    r = gd.interaction_detector([1.0, 2.0, 3.0], ["a", "b", "c"], ["x", "y", "z"],
+                                singletons="drop")  # fmt: skip
+    assert math.isnan(r.q12)
+    assert r.type.startswith("undefined")
+
+
+def test_cli_prints_names_with_brackets(tmp_path: Path) -> None:
+    table = tmp_path / "t.csv"
+    table.write_text("y,GDP [yuan],g[/b]\n1,1,a\n2,1,a\n5,2,b\n6,2,b\n", encoding="utf-8")
+    args = ["detect", "--data", str(table), "--y", "y", "--x", "GDP [yuan]", "--x", "g[/b]",
+            "--discretize", "none", "--risk", "--interaction"]  # fmt: skip
+    result = CliRunner().invoke(cli.app, args, env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    assert "GDP [yuan]" in result.stdout
+    assert "g[/b]" in result.stdout
