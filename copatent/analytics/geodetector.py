@@ -496,7 +496,7 @@ def stratify(
         labels = np.array([f"{v:.17g}" for v in numbers], dtype=object)
         return Stratified(x, labels, "categorical", None, None)
     what = f"factor {x}"
-    hint = " (name it with --categorical, or ask for fewer classes)"
+    hint = " (name it with --categorical, or choose another method or fewer classes)"
     if how.method != "optimal":
         try:
             cut = breaks.classes(numbers, how.method, how.k, what=what)
@@ -655,7 +655,9 @@ def detect(
     for f in factor:
         if f.dropped:
             notes.append(f"factor {f.x}: {f.dropped} row(s) in single-row strata dropped")
-        if math.isinf(f.f):
+        if f.n_strata == 1:
+            notes.append(f"factor {f.x}: one stratum, nothing to compare: no F, no p")
+        elif math.isinf(f.f):
             notes.append(f"factor {f.x}: q = 1 (every stratum constant): F is infinite, p = 0")
         elif f.p_value == 0.0:
             notes.append(f"factor {f.x}: p below the smallest double (~1e-308), shown as 0")

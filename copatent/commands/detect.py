@@ -241,7 +241,7 @@ def _print(found: geodetector.Detection, title: str) -> None:
     table = Table(
         title=f"factor detector · {escape(title)} · n = {found.n}",
         title_justify="left",
-        caption=f"strata: {found.discretization} (L strata made); p: non-central F, λ on the "
+        caption=f"strata: {found.discretization}; L = strata made; p: non-central F, λ on the "
         f"{found.variance} variance; * p < 0.05, ** < 0.01, *** < 0.001",
         caption_justify="left",
     )
