@@ -545,6 +545,40 @@ class Detection:
         rows = [vars(f) | {"method": cut[f.x][0], "k": cut[f.x][1]} for f in self.factor]
         return pd.DataFrame(rows)
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The results as tables for CSV files.
+
+        ``factor`` and ``strata`` always; ``interaction``, ``risk_means``, ``risk_tests`` and
+        ``ecological`` when those detectors ran.
+        """
+        found = {
+            "factor": self.factor_table(),
+            "strata": pd.DataFrame(
+                [
+                    {
+                        "x": s.x,
+                        "method": s.method,
+                        "k_asked": s.k_asked,
+                        "k": s.k,
+                        "bounds": " ".join(f"{b:.17g}" for b in s.bounds) if s.bounds else None,
+                    }
+                    for s in self.strata
+                ]
+            ),
+        }
+        if self.interaction:
+            found["interaction"] = pd.DataFrame([vars(i) for i in self.interaction])
+        if self.risk:
+            found["risk_means"] = pd.concat(
+                [r.strata.assign(x=r.x) for r in self.risk], ignore_index=True
+            ).loc[:, ["x", "stratum", "n", "mean"]]
+            found["risk_tests"] = pd.concat(
+                [r.pairs.assign(x=r.x) for r in self.risk], ignore_index=True
+            ).loc[:, ["x", *self.risk[0].pairs.columns]]
+        if self.ecological:
+            found["ecological"] = pd.DataFrame([vars(e) for e in self.ecological])
+        return found
+
     def as_dict(self) -> dict[str, object]:
         """JSON-ready; the keys are listed in :data:`JSON_KEYS`."""
 
@@ -842,10 +876,7 @@ def join_regions(
         xs = [name for name, column in cells.items() if _numeric(column)]
         skipped = [name for name in cells if name not in xs]
         if skipped:
-            notes.append(
-                f"{source}: column(s) {', '.join(skipped)} not all numbers: not used as factors "
-                "(name them with --x to check why)"
-            )
+            notes.append(f"{source}: text column(s) {', '.join(skipped)} not used as factors")
         if not xs:
             raise InputError(f"{source}: no numeric factor column besides {key!r}")
     folded = {name.casefold(): name for name in cells}

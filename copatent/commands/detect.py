@@ -126,8 +126,21 @@ def detect(
         RegionScale, typer.Option(help="With --factors: the network scale.")
     ] = RegionScale.province,
     period: Annotated[
-        str, typer.Option(help="With --factors: the period START-END of the network.")
-    ] = period_label(analysis.DEFAULT_BASELINE),
+        list[str] | None,
+        typer.Option(
+            help="With --factors: the period START-END of the network, repeatable. Default: "
+            f"{period_label(analysis.DEFAULT_BASELINE)}."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            file_okay=False,
+            help="Also write the tables as CSV into this folder: <name>_factor.csv, _strata.csv "
+            "and, when run, _interaction.csv, _risk_means.csv, _risk_tests.csv, "
+            "_ecological.csv (<name>: the --data file's stem, or <scale>_<period>).",
+        ),
+    ] = None,
     engine: EngineOption = EngineChoice.neo4j,
     inputs: InputsOption = None,
     columns: ColumnsOption = None,
@@ -150,7 +163,7 @@ def detect(
     nonlinear); risk (x, strata = [{stratum, n, mean}], pairs = [{stratum1, stratum2, mean1,
     mean2, t, df, p_value, significant}]); ecological (x1, x2, f, df1, df2, p_value,
     significant); notes. With --factors the object also has scale and period, and one object
-    per scale is listed under "detections".
+    per scale and period is listed under "detections"; with --out, "files" lists the CSVs.
     """
     if (data is None) == (not factors):
         raise InputError(
@@ -169,14 +182,10 @@ def detect(
         "variance": lambda_variance.value,
         "singletons": singletons.value,
     }
+    if out is not None:
+        analysis.writable_folder(out)
     if data is not None:
-        if y is None or not x:
-            raise InputError("--data needs --y COLUMN and at least one --x COLUMN")
-        found = geodetector.detect(_read(data), y, x, source=str(data), **options)
-        if as_json:
-            emit_json(found.as_dict())
-            return
-        _print(found, f"{data.name}: {y}")
+        _on_table(data, y, x or [], out, options, as_json=as_json)
         return
     check_inputs(engine, inputs)
     scales: tuple[Scale, ...] = (
@@ -188,8 +197,11 @@ def detect(
             f"--scale {scale.value} needs {len(scales)} --factors file(s), got {len(files)}"
         )
     tables = [_read(f) for f in files]
-    chosen = analysis.parse_period(period)
-    results: list[dict[str, Any]] = []
+    chosen = (
+        tuple(dict.fromkeys(analysis.parse_period(p) for p in period))
+        if period
+        else (analysis.DEFAULT_BASELINE,)
+    )
     with open_engine(
         inputs,
         columns=columns,
@@ -201,26 +213,65 @@ def detect(
         betweenness_sources=DEFAULT_BETWEENNESS_SOURCES,
         isolates=False,
     ) as (opened, _):
-        computed = analysis.analyse(opened, scales=scales, periods=(chosen,), baseline=chosen)
+        computed = analysis.analyse(opened, scales=scales, periods=chosen, baseline=chosen[-1])
     require_edges(computed)
+    results: list[dict[str, Any]] = []
+    written: list[str] = []
     for scale_name, table, path in zip(scales, tables, files, strict=True):
-        tables_of = computed.tables[(scale_name, period_label(chosen))]
-        joined, xs, notes = geodetector.join_regions(
-            tables_of.centrality,
-            table,
-            scale=scale_name,
-            y=y or DEFAULT_Y,
-            xs=x or (),
-            source=str(path),
-        )
-        found = geodetector.detect(joined, y or DEFAULT_Y, xs, source=str(path), **options)
-        found = dataclasses.replace(found, notes=(*notes, *found.notes))
-        if as_json:
-            results.append({"scale": scale_name, "period": period_label(chosen)} | found.as_dict())
-        else:
-            _print(found, f"{scale_name} {period_label(chosen)}: {found.y} ({path.name})")
+        for label in (period_label(p) for p in chosen):
+            centrality = computed.tables[(scale_name, label)].centrality
+            if centrality.empty:
+                continue  # no network in this period at this scale
+            joined, xs, notes = geodetector.join_regions(
+                centrality, table, scale=scale_name, y=y or DEFAULT_Y, xs=x or (),
+                source=str(path),
+            )  # fmt: skip
+            found = geodetector.detect(joined, y or DEFAULT_Y, xs, source=str(path), **options)
+            found = dataclasses.replace(found, notes=(*notes, *found.notes))
+            written += _write(out, f"{scale_name}_{label}", found)
+            if as_json:
+                results.append({"scale": scale_name, "period": label} | found.as_dict())
+            else:
+                _print(found, f"{scale_name} {label}: {found.y} ({path.name})")
     if as_json:
-        emit_json({"detections": results})
+        emit_json({"detections": results} | ({"files": written} if out is not None else {}))
+        return
+    _say_written(out, written)
+
+
+def _on_table(
+    data: Path,
+    y: str | None,
+    xs: list[str],
+    out: Path | None,
+    options: dict[str, Any],
+    *,
+    as_json: bool,
+) -> None:
+    """``--data``: the detectors on any table."""
+    if y is None or not xs:
+        raise InputError("--data needs --y COLUMN and at least one --x COLUMN")
+    found = geodetector.detect(_read(data), y, xs, source=str(data), **options)
+    written = _write(out, data.stem, found)
+    if as_json:
+        emit_json(found.as_dict() | ({"files": written} if out is not None else {}))
+        return
+    _print(found, f"{data.name}: {y}")
+    _say_written(out, written)
+
+
+def _write(out: Path | None, name: str, found: geodetector.Detection) -> list[str]:
+    if out is None:
+        return []
+    return [
+        str(analysis.write_csv(frame, out / f"{name}_{kind}.csv"))
+        for kind, frame in found.tables().items()
+    ]
+
+
+def _say_written(out: Path | None, written: list[str]) -> None:
+    if out is not None:
+        console.print(f"{len(written)} tables written to {out}/", markup=False, highlight=False)
 
 
 def _read(path: Path) -> pd.DataFrame:

@@ -84,6 +84,7 @@ _PARSER_ERROR = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
 def metrics(
+    ctx: typer.Context,
     edges: Annotated[
         Path,
         typer.Option(
@@ -179,6 +180,13 @@ def metrics(
     """
     if groups is not None and concor:
         raise InputError("--groups and --concor: give one partition at a time")
+    given = [
+        f"--{name.replace('_', '-')}"
+        for name in ("self_ties", "depth", "concor_ties")
+        if _from_command_line(ctx, name)
+    ]
+    if given and not concor:
+        raise InputError(f"{', '.join(given)}: CONCOR options; add --concor")
     blocks: measures.Groups | measures.Concor | None = None
     if concor:
         blocks = measures.Concor(
@@ -209,6 +217,12 @@ def metrics(
             result.blocks,
             ties="ties" if result.directed else "edges",
         )
+
+
+def _from_command_line(ctx: typer.Context, name: str) -> bool:
+    """Whether option ``name`` was given on the command line (not left at its default)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
 
 
 def _groups_option(value: str) -> tuple[str, str]:

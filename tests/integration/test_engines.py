@@ -263,14 +263,19 @@ def test_cli_detect_on_the_network_agrees_across_engines(
     nodes at both scales; both engines give the same nodes, so the same q and p."""
     files = sample_statistics.write_beside(tmp_path / "sample.xlsx")
     common = ["detect", "--scale", "all", "--factors", str(files["province"]),
-              "--factors", str(files["city"]), "--interaction", "--json"]  # fmt: skip
-    neo = run_cli(neo4j_server, *common)
+              "--factors", str(files["city"]), "--interaction", "--json",
+              "--period", "2011-2015", "--period", "2016-2020"]  # fmt: skip
+    neo = run_cli(neo4j_server, *common, "--out", str(tmp_path / "gd"))
     mem = run_cli(neo4j_server, *common, "--engine", "memory",
                   "--input", str(_sample_file(tmp_path_factory)))  # fmt: skip
     assert neo.returncode == 0, neo.stderr
     assert mem.returncode == 0, mem.stderr
     ours, theirs = json.loads(neo.stdout)["detections"], json.loads(mem.stdout)["detections"]
-    assert [d["scale"] for d in ours] == ["province", "city"]
+    assert [(d["scale"], d["period"]) for d in ours] == [
+        ("province", "2011-2015"), ("province", "2016-2020"),
+        ("city", "2011-2015"), ("city", "2016-2020"),
+    ]  # fmt: skip
+    assert len(json.loads(neo.stdout)["files"]) == 4 * 3  # factor, strata, interaction
     for a, b in zip(ours, theirs, strict=True):
         assert a["n"] == b["n"] > 10
         assert a["factor"] == b["factor"]

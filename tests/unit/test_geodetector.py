@@ -380,10 +380,7 @@ def test_join_regions_by_name_or_adcode_and_lists_what_does_not_match() -> None:
     assert joined["gdp"].tolist() == ["1", "2", "3"]
     assert notes == [
         "stats.csv: 1 row(s) name no province: row 5 '火星'",
-        (
-            "stats.csv: column(s) label not all numbers: not used as factors (name them with "
-            "--x to check why)"
-        ),
+        "stats.csv: text column(s) label not used as factors",
         "1 node(s) of the network have no row in stats.csv: 广东省",
         "1 row(s) of stats.csv are regions outside the network: left out",
     ]
@@ -476,3 +473,19 @@ def test_cli_prints_names_with_brackets(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "GDP [yuan]" in result.stdout
     assert "g[/b]" in result.stdout
+
+
+def test_cli_writes_the_tables_with_out(tmp_path: Path) -> None:
+    args = ["detect", "--data", str(DATA / "ntd.csv"), "--y", "incidence", "--x", "watershed",
+            "--x", "soiltype", "--discretize", "none", "--risk", "--ecological",
+            "--out", str(tmp_path / "gd"), "--json"]  # fmt: skip
+    result = CliRunner().invoke(cli.app, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    names = sorted(Path(f).name for f in report["files"])
+    assert names == ["ntd_ecological.csv", "ntd_factor.csv", "ntd_risk_means.csv",
+                     "ntd_risk_tests.csv", "ntd_strata.csv"]  # fmt: skip
+    factor = pd.read_csv(tmp_path / "gd" / "ntd_factor.csv", encoding="utf-8-sig")
+    assert factor["q"].tolist() == pytest.approx([f["q"] for f in report["factor"]])
+    tests = pd.read_csv(tmp_path / "gd" / "ntd_risk_tests.csv", encoding="utf-8-sig")
+    assert len(tests) == 36 + 10  # every pair of 9 watersheds and of 5 soil types

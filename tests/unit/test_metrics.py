@@ -538,3 +538,14 @@ def test_group_column_is_looked_for_after_the_node_column(tmp_path: Path) -> Non
     groups = write(tmp_path / "g.csv", "grp,grp\na,x\nb,y\n")
     report = run_json("--edges", str(edges), "--groups", f"{groups}:grp")
     assert report["groups_labels"] == ["x", "y"]
+
+
+def test_cli_concor_options_without_concor_are_an_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edges = str(SNA / "krackhardt_advice.csv")
+    monkeypatch.setattr(sys, "argv", ["copatent", "metrics", "--edges", edges, "--depth", "3"])
+    with pytest.raises(SystemExit) as caught:
+        cli.main()
+    assert caught.value.code == 6
+    assert "--depth: CONCOR options; add --concor" in capsys.readouterr().err
