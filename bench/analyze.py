@@ -6,8 +6,9 @@
 For each size: generate an incoPat CSV with the sample generator (seed 1), load it with
 ``--bulk`` into a fresh server instance (not timed here: bench/load.py measures loading), then
 run ``copatent analyze``'s work (:func:`copatent.analytics.analysis.analyse`) for all four default
-periods at the province and city scales with each engine, side by side, and at the applicant
-scale for sizes up to ``--applicant-max``. The neo4j engine runs twice: the first run after the
+periods at the province and city scales with each engine, side by side, then the same with Leiden
+added (``leiden=True``, what ``copatent subgroups`` asks for), and at the applicant scale for
+sizes up to ``--applicant-max``. The neo4j engine runs twice: the first run after the
 server's start pays the JVM's warm-up (GDS Louvain alone takes about twice as long), the second
 is what a long-running server gives. The memory engine has no database to read from, so its
 end-to-end time includes reading and cleaning the CSV; its analysis-only time is shown too.
@@ -59,19 +60,26 @@ def bench_size(size: int, seed: int, applicant_max: int, workdir: Path) -> list[
         bulk.bulk_write(local, prepared, key=writer.load_key([csv_file], {"bench": "analyze"}))
         patents = len(prepared.patents)
         del prepared
-        jobs: list[tuple[str, tuple[Scale, ...]]] = [("province + city", ("province", "city"))]
+        regional: tuple[Scale, ...] = ("province", "city")
+        jobs: list[tuple[str, tuple[Scale, ...], bool]] = [
+            ("province + city", regional, False),
+            ("province + city, with Leiden", regional, True),
+        ]
         if size <= applicant_max:
-            jobs.append(("applicant", ("applicant",)))
-        for label, scales in jobs:
+            jobs.append(("applicant", ("applicant",), False))
+        for label, scales, leiden in jobs:
             neo_s = []
             for _ in ("first", "second"):  # the first run after the start pays the JIT warm-up
                 with Database(local.settings()) as db:
                     t0 = time.perf_counter()
-                    neo = analysis.analyse(Neo4jEngine(db), scales=scales, periods=DEFAULT_PERIODS)
+                    neo = analysis.analyse(
+                        Neo4jEngine(db, leiden=leiden), scales=scales, periods=DEFAULT_PERIODS
+                    )
                     neo_s.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
             engine = MemoryEngine(
-                pipeline.prepare_files([csv_file], keywords=pipeline.default_keywords())
+                pipeline.prepare_files([csv_file], keywords=pipeline.default_keywords()),
+                leiden=leiden,
             )
             t1 = time.perf_counter()
             mem = analysis.analyse(engine, scales=scales, periods=DEFAULT_PERIODS)
