@@ -232,7 +232,8 @@ def metrics(
     """
     if classes < 2:
         raise ValueError(f"classes must be at least 2, got {classes}")
-    clean, names, notes = _checked(edges, nodes, edges_source, nodes_source)
+    given = blocks if isinstance(blocks, Groups) else None
+    clean, names, notes = _checked(edges, nodes, edges_source, nodes_source, given)
     chosen: tuple[np.ndarray, list[str] | None] | None = None
     if isinstance(blocks, Groups):  # checked before anything is computed
         chosen = _groups(blocks, names, notes)
@@ -315,9 +316,17 @@ def undirected_centralization(degrees: np.ndarray) -> float:
 
 
 def _checked(
-    edges: pd.DataFrame, nodes: pd.DataFrame | None, edges_source: str, nodes_source: str
+    edges: pd.DataFrame,
+    nodes: pd.DataFrame | None,
+    edges_source: str,
+    nodes_source: str,
+    groups: Groups | None = None,
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """Clean edges (``source``, ``target``, ``weight`` float), the node order, notes; or raise."""
+    """Clean edges (``source``, ``target``, ``weight`` float), the node order, notes; or raise.
+
+    When the edges or nodes have problems, the groups table's own problems (those that need no
+    network) are named in the same error.
+    """
     problems: list[tuple[str, list[str]]] = []
     names: list[str] | None = None
     if nodes is not None:
@@ -327,6 +336,10 @@ def _checked(
     clean, edge_problems, notes = _edge_table(edges, names, nodes_source)
     if edge_problems:  # after the node file's problems, which may explain these
         problems.append((edges_source, edge_problems))
+    if problems and groups is not None:
+        group_problems = _group_rows(groups)[2]
+        if group_problems:
+            problems.append((groups.source, group_problems))
     if problems:
         raise InputError(one_line(problems))
     if names is None:
@@ -359,9 +372,13 @@ def _node_list(nodes: pd.DataFrame) -> tuple[list[str], list[str]]:
     return list(first), [message for _, message in sorted(problems)]
 
 
-def _groups(groups: Groups, names: Sequence[str], notes: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Block numbers 1, 2, ... of the nodes ``names`` and the value of each block; or raise."""
-    table, source = groups.table, groups.source
+def _group_rows(groups: Groups) -> tuple[list[tuple[int, str, str]], str, list[str]]:
+    """The groups table's rows, group column and the problems that need no network.
+
+    Returns ``(row, node, group)`` of every row with a node name, the group column's label, and
+    the problems: no such column, a row without a node, a node twice.
+    """
+    table = groups.table
     headers: dict[str, int] = {}
     for position, label in enumerate(table.columns[1:], start=1):  # after the node column
         headers.setdefault(_header(label).casefold(), position)  # the first of equal headers
@@ -369,43 +386,52 @@ def _groups(groups: Groups, names: Sequence[str], notes: list[str]) -> tuple[np.
     if wanted not in headers:
         found = [_header(c) for c in table.columns[1:] if _header(c)]
         listed = listing(found) if found else "none besides the node column"
-        raise InputError(
-            f"{source}: no group column {preview(groups.column)} after the node column; "
-            f"columns found: {listed}"
-        )
+        problem = f"no group column {preview(groups.column)} after the node column; "
+        return [], "", [problem + f"columns found: {listed}"]
     column = f"column {_header(table.columns[headers[wanted]])}"
     keep = ~_blank_rows(table)
-    rows = _rows(table)[keep]
     nodes = _text(table.iloc[:, 0])[keep].tolist()
     values = _text(table.iloc[:, headers[wanted]])[keep].tolist()
     node_column = f"column {_header(table.columns[0])}"
-    in_network = set(names)
     problems: list[str] = []
-    group: dict[str, str] = {}
+    found_rows: list[tuple[int, str, str]] = []
     first: dict[str, int] = {}
-    extra = 0
-    for row, node, value in zip(rows.tolist(), nodes, values, strict=True):
+    for row, node, value in zip(_rows(table)[keep].tolist(), nodes, values, strict=True):
         if not node:
             problems.append(f"row {row}, {node_column}: no node name")
         elif node in first:
             problems.append(
                 f"row {row}, {node_column}: node {preview(node)} repeats row {first[node]}"
             )
-        elif node not in in_network:
+        else:
             first[node] = row
+            found_rows.append((row, node, value))
+    return found_rows, column, problems
+
+
+def _groups(groups: Groups, names: Sequence[str], notes: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Block numbers 1, 2, ... of the nodes ``names`` and the value of each block; or raise."""
+    found_rows, column, problems = _group_rows(groups)
+    in_network = set(names)
+    group: dict[str, str] = {}
+    extra = 0
+    for row, node, value in found_rows:
+        if node not in in_network:
             extra += 1  # not in the network: its group does not matter
         elif not value:
             problems.append(f"row {row}, {column}: no group for node {preview(node)}")
         else:
-            first[node] = row
             group[node] = value
-    missing = [name for name in names if name not in first]
-    if missing:
+    listed = {node for _, node, _ in found_rows}
+    missing = [name for name in names if name not in listed]
+    if missing and column:
         problems.append(f"no row for node(s) {listing([preview(m) for m in missing])}")
     if problems:
-        raise InputError(one_line([(source, problems)]))
+        raise InputError(one_line([(groups.source, problems)]))
     if extra:
-        notes.append(f"{_count(extra, 'row')} of {source} for nodes not in the network ignored")
+        notes.append(
+            f"{_count(extra, 'row')} of {groups.source} for nodes not in the network ignored"
+        )
     used = {group[name] for name in names}
     numeric = pd.to_numeric(pd.Series(sorted(used)), errors="coerce").notna().all()
     # numerically when every value is a number (equal numbers spelt apart: by their text)

@@ -549,3 +549,18 @@ def test_cli_concor_options_without_concor_are_an_error(
         cli.main()
     assert caught.value.code == 6
     assert "--depth: CONCOR options; add --concor" in capsys.readouterr().err
+
+
+def test_problems_of_the_edges_and_the_groups_in_one_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edges = write(tmp_path / "e.csv", "source,target,weight\na,b,-1\n")
+    groups = write(tmp_path / "g.csv", "node,g\na,1\na,2\n")
+    argv = ["copatent", "metrics", "--edges", str(edges), "--groups", f"{groups}:g"]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit):
+        cli.main()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"{edges}: row 2, column weight: negative weight '-1'" in err
+    assert f"{groups}: row 3, column node: node 'a' repeats row 2" in err
