@@ -187,11 +187,7 @@ def jenks(values: npt.ArrayLike, k: int = DEFAULT_CLASSES, *, what: str = "value
     copatent._errors.InputError: natural breaks of edge weights of city 2001-2005: 2 distinct values (1, 2), fewer than the 3 classes asked for
     """  # noqa: E501 (a doctest's expected line cannot be wrapped)
     array = as_numbers(values, what)
-    problems = []
-    if k < 2:
-        problems.append(f"k must be at least 2, got {k}")
-    if array.size == 0:
-        problems.append("no values")
+    problems = _size_problems(array, k)
     missing = int(np.isnan(array).sum())
     if missing:
         problems.append(_count(missing, "NaN value"))
@@ -242,14 +238,10 @@ def classes(values: npt.ArrayLike, method: Method, k: int, *, what: str = "value
     if method == "jenks":
         return jenks(values, k, what=what)
     array = as_numbers(values, what)
-    problems = []
-    if k < 2:
-        problems.append(f"k must be at least 2, got {k}")
-    if array.size == 0:
-        problems.append("no values")
-    elif not np.isfinite(array).all():
+    problems = _size_problems(array, k)
+    if array.size and not np.isfinite(array).all():
         problems.append("NaN or infinite values")
-    elif method == "geometric" and array.min() <= 0:
+    elif method == "geometric" and array.size and array.min() <= 0:
         least = _number(float(array.min()))
         problems.append(f"geometric intervals need positive values; the minimum is {least}")
     if problems:
@@ -319,6 +311,16 @@ def tiers_where_possible(
     for i, t in zip(np.flatnonzero(known), classified.tolist(), strict=True):
         tier[i], label[i] = t, found.label(t)
     return Tiers(found, tier, label, None)
+
+
+def _size_problems(array: npt.NDArray[np.float64], k: int) -> list[str]:
+    """What makes ``k`` classes of ``array`` impossible before looking at its values."""
+    problems = []
+    if k < 2:
+        problems.append(f"k must be at least 2, got {k}")
+    if array.size == 0:
+        problems.append("no values")
+    return problems
 
 
 def _pairs(bounds: tuple[float, ...]) -> Iterator[tuple[float, float]]:

@@ -1,4 +1,4 @@
-"""Choosing and opening the analysis engine: shared by ``analyze`` and ``subgroups``."""
+"""Choosing and opening the analysis engine: shared by ``analyze``, ``subgroups`` and ``detect``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import typer
 from copatent import server
 from copatent._errors import InputError
 from copatent.analytics.analysis import Analysis
+from copatent.analytics.collab import Scale
 from copatent.analytics.engines.base import Engine
 from copatent.analytics.engines.memory import MemoryEngine
 from copatent.analytics.engines.neo4j import Neo4jEngine
@@ -44,6 +45,20 @@ RestartsOption = Annotated[
         min=1, help="Louvain (and Leiden) runs per network; the best by modularity is kept."
     ),
 ]
+
+
+class RegionScale(StrEnum):
+    """The regional scales a command can take; ``all`` is both."""
+
+    province = "province"
+    city = "city"
+    all = "all"
+
+    def scales(self) -> tuple[Scale, ...]:
+        """``all`` → ``("province", "city")``, otherwise the one scale."""
+        if self is RegionScale.all:
+            return ("province", "city")
+        return ("province",) if self is RegionScale.province else ("city",)
 
 
 def check_inputs(engine: EngineChoice, inputs: Sequence[Path] | None) -> None:

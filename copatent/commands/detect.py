@@ -15,13 +15,13 @@ from rich.table import Table
 
 from copatent._errors import InputError
 from copatent.analytics import analysis, community, geodetector
-from copatent.analytics.collab import Scale
 from copatent.analytics.engines.base import period_label
 from copatent.analytics.engines.neo4j import DEFAULT_BETWEENNESS_SOURCES
 from copatent.commands._engines import (
     EngineChoice,
     EngineOption,
     InputsOption,
+    RegionScale,
     check_inputs,
     open_engine,
     require_edges,
@@ -37,12 +37,6 @@ from copatent.commands._inputs import (
 from copatent.commands._output import console, emit_json
 from copatent.commands.metrics import read_table
 from copatent.loader._validate import one_line
-
-
-class RegionScale(StrEnum):
-    province = "province"
-    city = "city"
-    all = "all"
 
 
 class VarianceChoice(StrEnum):
@@ -188,9 +182,7 @@ def detect(
         _on_table(data, y, x or [], out, options, as_json=as_json)
         return
     check_inputs(engine, inputs)
-    scales: tuple[Scale, ...] = (
-        ("province", "city") if scale is RegionScale.all else (scale.value,)  # type: ignore[assignment]
-    )
+    scales = scale.scales()
     files = list(factors or [])
     if len(files) != len(scales):
         raise InputError(

@@ -11,7 +11,6 @@ import pandas as pd
 import typer
 
 from copatent.analytics import analysis, community, subgroups
-from copatent.analytics.collab import Scale
 from copatent.analytics.engines.neo4j import DEFAULT_BETWEENNESS_SOURCES
 from copatent.commands._blocks import (
     ConcorTies,
@@ -25,6 +24,7 @@ from copatent.commands._engines import (
     EngineChoice,
     EngineOption,
     InputsOption,
+    RegionScale,
     RestartsOption,
     check_inputs,
     open_engine,
@@ -40,12 +40,6 @@ from copatent.commands._inputs import (
 )
 from copatent.commands._output import console, emit_json
 from copatent.db import Database
-
-
-class RegionScale(StrEnum):
-    province = "province"
-    city = "city"
-    all = "all"
 
 
 class MethodChoice(StrEnum):
@@ -108,9 +102,7 @@ def subgroups_command(
     periods = (
         tuple(analysis.parse_period(p) for p in period) if period else (analysis.DEFAULT_BASELINE,)
     )
-    scales: tuple[Scale, ...] = (
-        ("province", "city") if scale is RegionScale.all else (scale.value,)  # type: ignore[assignment]
-    )
+    scales = scale.scales()
     methods: tuple[subgroups.Method, ...] = (
         subgroups.METHODS if method is MethodChoice.all else (method.value,)  # type: ignore[assignment]
     )
