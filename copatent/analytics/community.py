@@ -111,13 +111,7 @@ def louvain(
     >>> louvain(net).tolist()
     [1, 1, 1, 2, 2, 2]
     """
-    if net.n == 0:
-        return np.zeros(0, dtype=int)
-    g = undirected_weights(net)
-    weights = "weight" if g.ecount() else None
-    return best_partition(
-        net, seeded_runs(lambda: g.community_multilevel(weights=weights).membership, seed, restarts)
-    )[0]
+    return _best_of_runs(net, lambda g, w: g.community_multilevel(weights=w), seed, restarts)
 
 
 def leiden(
@@ -133,18 +127,29 @@ def leiden(
     >>> leiden(net).tolist()
     [1, 1, 1, 2, 2, 2]
     """
+    return _best_of_runs(
+        net,
+        lambda g, w: g.community_leiden(
+            objective_function="modularity", weights=w, n_iterations=-1
+        ),
+        seed,
+        restarts,
+    )
+
+
+def _best_of_runs(
+    net: Network,
+    detect: Callable[[ig.Graph, str | None], ig.VertexClustering],
+    seed: int,
+    restarts: int,
+) -> np.ndarray:
+    """``detect(W + Wᵀ, weight attribute)`` in ``restarts`` seeded runs; the best by Q."""
     if net.n == 0:
         return np.zeros(0, dtype=int)
     g = undirected_weights(net)
     weights = "weight" if g.ecount() else None
-
-    def run() -> list[int]:
-        found = g.community_leiden(
-            objective_function="modularity", weights=weights, n_iterations=-1
-        )
-        return list(found.membership)
-
-    return best_partition(net, seeded_runs(run, seed, restarts))[0]
+    runs = seeded_runs(lambda: list(detect(g, weights).membership), seed, restarts)
+    return best_partition(net, runs)[0]
 
 
 def seeded_runs(run: Callable[[], list[int]], seed: int, restarts: int) -> Iterable[list[int]]:

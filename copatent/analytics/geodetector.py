@@ -63,7 +63,8 @@ from scipy import stats
 
 from copatent._errors import InputError
 from copatent.analytics import breaks
-from copatent.analytics._validate import native
+from copatent.analytics._validate import native, natural_order, text_cells
+from copatent.loader._validate import listing
 
 Variance = Literal["sample", "population"]
 Singletons = Literal["keep", "drop"]
@@ -310,7 +311,7 @@ def risk_detector(
     found: dict[object, np.ndarray] = {
         label: g["y"].to_numpy() for label, g in frame.groupby("s", sort=False)
     }
-    groups = {label: found[label] for label in _ordered(list(found))}
+    groups = {label: found[label] for label in natural_order(found)}
     table = pd.DataFrame(
         {
             "stratum": list(groups),
@@ -339,20 +340,6 @@ def risk_detector(
         )
     columns = ["stratum1", "stratum2", "mean1", "mean2", "t", "df", "p_value", "significant"]
     return Risk(x=x, strata=table, pairs=pd.DataFrame(rows, columns=columns), alpha=alpha)
-
-
-def _ordered(labels: list[object]) -> list[object]:
-    """Labels in numeric order when every one is a number ("2" before "10"), else as text.
-
-    >>> _ordered(["10", "2", "1"]), _ordered(["b", "a"]), _ordered([3, 1])
-    (['1', '2', '10'], ['a', 'b'], [1, 3])
-    """
-    numbers = pd.to_numeric(pd.Series(labels, dtype=object), errors="coerce")
-    if numbers.notna().all():
-        return [
-            label for _, _, label in sorted(zip(numbers, map(str, labels), labels, strict=True))
-        ]
-    return sorted(labels, key=str)
 
 
 @dataclass(frozen=True)
@@ -733,7 +720,7 @@ def _columns(
     folded = [c.strip().casefold() for c in wanted]
     headers = _headers(table, wanted, categorical, source)
     as_is = {c.strip().casefold() for c in categorical}
-    cells = {c: _cells(table[headers[f]]) for c, f in zip(wanted, folded, strict=True)}
+    cells = {c: text_cells(table[headers[f]]) for c, f in zip(wanted, folded, strict=True)}
     rows = np.arange(len(table)) + 2  # spreadsheet rows: the header is row 1
     absent = np.zeros(len(table), dtype=bool)
     for column in wanted:
@@ -765,9 +752,8 @@ def _columns(
         raise InputError(f"{source}: " + "; ".join(problems))
     notes = []
     if absent.any():
-        shown = ", ".join(str(r) for r in rows[absent][:10])
-        more = ", ..." if absent.sum() > 10 else ""
-        notes.append(f"{int(absent.sum())} row(s) with a missing value left out: {shown}{more}")
+        shown = listing([str(r) for r in rows[absent]], limit=10)
+        notes.append(f"{int(absent.sum())} row(s) with a missing value left out: {shown}")
     return _Columns(numbers, kept, tuple(notes))
 
 
@@ -802,10 +788,9 @@ def _headers(
         )
     absent = [c for c, f in zip(wanted, folded, strict=True) if f not in headers]
     if absent:
-        found = [str(c).strip() for c in table.columns]
+        found = listing([str(c).strip() for c in table.columns])
         raise InputError(
-            f"{source}: no column {', '.join(repr(c) for c in absent)}; columns "
-            f"found: {', '.join(found[:15])}{' ...' if len(found) > 15 else ''}"
+            f"{source}: no column {', '.join(repr(c) for c in absent)}; columns found: {found}"
         )
     if len(wanted) < 2:
         raise InputError(f"{source}: no factor (--x) given")
@@ -814,12 +799,6 @@ def _headers(
     if {c.strip().casefold() for c in categorical} - set(folded[1:]):
         raise InputError(f"{source}: --categorical {', '.join(categorical)} must be --x columns")
     return headers
-
-
-def _cells(column: pd.Series) -> pd.Series:
-    """Cells as stripped text on a fresh index; missing as ``""``."""
-    text = column.astype("string").str.strip().fillna("")
-    return pd.Series(text.to_numpy(dtype=object), dtype=object)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -853,25 +832,24 @@ def join_regions(
     if factors.shape[1] < 2:
         raise InputError(f"{source}: needs a region column and at least one factor column")
     key = str(factors.columns[0]).strip()
-    names = _cells(factors.iloc[:, 0])
+    names = text_cells(factors.iloc[:, 0])
     codes = match_regions(names, scale)
     rows = np.arange(len(factors)) + 2
     notes: list[str] = []
     unmatched = (codes.isna() & (names != "")).to_numpy()
     if unmatched.any():
-        listed = ", ".join(
-            f"row {r} {v!r}"
-            for r, v in zip(rows[unmatched][:10], names[unmatched][:10], strict=True)
+        listed = listing(
+            [f"row {r} {v!r}" for r, v in zip(rows[unmatched], names[unmatched], strict=True)],
+            limit=10,
         )
-        more = " ..." if unmatched.sum() > 10 else ""
-        notes.append(f"{source}: {int(unmatched.sum())} row(s) name no {scale}: {listed}{more}")
+        notes.append(f"{source}: {int(unmatched.sum())} row(s) name no {scale}: {listed}")
     repeated = (codes.notna() & codes.duplicated(keep="first")).to_numpy()
     if repeated.any():
         r = int(rows[repeated][0])
         raise InputError(
             f"{source}: row {r}, column {key}: {names.iloc[r - 2]!r} is a {scale} named before"
         )
-    cells = {str(c).strip(): _cells(factors[c]) for c in factors.columns[1:]}
+    cells = {str(c).strip(): text_cells(factors[c]) for c in factors.columns[1:]}
     if not xs:
         xs = [name for name, column in cells.items() if _numeric(column)]
         skipped = [name for name in cells if name not in xs]
@@ -893,10 +871,9 @@ def join_regions(
     present = nodes["node"].isin(set(stats.index)).to_numpy()
     if (~present).any():
         missing = nodes.loc[~present, "name"].astype(str).tolist()
-        more = " ..." if len(missing) > 10 else ""
         notes.append(
             f"{len(missing)} node(s) of the network have no row in {source}: "
-            f"{', '.join(missing[:10])}{more}"
+            f"{listing(missing, limit=10)}"
         )
     outside = int((~stats.index.isin(set(nodes["node"]))).sum())
     if outside:

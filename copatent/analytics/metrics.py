@@ -71,6 +71,7 @@ import pandas as pd
 from copatent._errors import InputError
 from copatent.analytics import flow, subgroups
 from copatent.analytics._validate import native as _native
+from copatent.analytics._validate import natural_order, text_cells
 from copatent.analytics.breaks import DEFAULT_CLASSES, Breaks, tiers_where_possible
 from copatent.analytics.centrality import MEASURES, node_measures
 from copatent.analytics.community import DEFAULT_RESTARTS, DEFAULT_SEED, louvain
@@ -354,7 +355,7 @@ def _node_list(nodes: pd.DataFrame) -> tuple[list[str], list[str]]:
     column = f"column {_header(nodes.columns[0])}"
     keep = ~_blank_rows(nodes)
     rows = _rows(nodes)[keep]
-    cells = _text(nodes.iloc[:, 0])[keep]
+    cells = text_cells(nodes.iloc[:, 0])[keep]
     if cells.empty:
         return [], ["no data rows below the header"]
     problems: list[tuple[int, str]] = [
@@ -390,8 +391,8 @@ def _group_rows(groups: Groups) -> tuple[list[tuple[int, str, str]], str, list[s
         return [], "", [problem + f"columns found: {listed}"]
     column = f"column {_header(table.columns[headers[wanted]])}"
     keep = ~_blank_rows(table)
-    nodes = _text(table.iloc[:, 0])[keep].tolist()
-    values = _text(table.iloc[:, headers[wanted]])[keep].tolist()
+    nodes = text_cells(table.iloc[:, 0])[keep].tolist()
+    values = text_cells(table.iloc[:, headers[wanted]])[keep].tolist()
     node_column = f"column {_header(table.columns[0])}"
     problems: list[str] = []
     found_rows: list[tuple[int, str, str]] = []
@@ -432,10 +433,7 @@ def _groups(groups: Groups, names: Sequence[str], notes: list[str]) -> tuple[np.
         notes.append(
             f"{_count(extra, 'row')} of {groups.source} for nodes not in the network ignored"
         )
-    used = {group[name] for name in names}
-    numeric = pd.to_numeric(pd.Series(sorted(used)), errors="coerce").notna().all()
-    # numerically when every value is a number (equal numbers spelt apart: by their text)
-    ordered = sorted(used, key=lambda v: (float(v), v)) if numeric else sorted(used)
+    ordered = [str(v) for v in natural_order({group[name] for name in names})]
     number = {value: b for b, value in enumerate(ordered, start=1)}
     return np.array([number[group[name]] for name in names], dtype=np.int64), ordered
 
@@ -464,7 +462,7 @@ def _edge_table(
     problems: list[tuple[int, int, str]] = []  # (row, column order, message), sorted at the end
     ends: dict[str, pd.Series] = {}
     for order, name in enumerate(EDGE_COLUMNS):
-        cells = ends[name] = _text(frame.iloc[:, headers[name]])
+        cells = ends[name] = text_cells(frame.iloc[:, headers[name]])
         empty = (cells == "").to_numpy()
         problems.extend(
             (row, order, f"row {row}, column {name}: no node name") for row in rows[empty]
@@ -480,7 +478,7 @@ def _edge_table(
                 for row, cell in zip(rows[unknown], cells[unknown], strict=True)
             )
     if "weight" in headers:
-        weights, weight_problems = _weights(_text(frame.iloc[:, headers["weight"]]), rows)
+        weights, weight_problems = _weights(text_cells(frame.iloc[:, headers["weight"]]), rows)
         problems.extend((row, len(EDGE_COLUMNS), message) for row, message in weight_problems)
     else:
         weights = np.ones(len(frame))
@@ -523,17 +521,11 @@ def _header(label: object) -> str:
     return str(label).strip()
 
 
-def _text(column: pd.Series) -> pd.Series:
-    """Cells as stripped text, missing as ``""``, on a fresh 0..n-1 index."""
-    text = column.astype("string").str.strip().fillna("")
-    return pd.Series(text.to_numpy(dtype=object), dtype=object)
-
-
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
     """Rows whose every cell is empty (blank lines of a file)."""
     blank = np.ones(len(frame), dtype=bool)
     for j in range(frame.shape[1]):
-        blank &= (_text(frame.iloc[:, j]) == "").to_numpy()
+        blank &= (text_cells(frame.iloc[:, j]) == "").to_numpy()
     return blank
 
 
