@@ -652,11 +652,11 @@ def detect(
     how = discretization or Discretization.parse(DEFAULT_DISCRETIZATION)
     columns = _columns(table, y, xs, categorical, source)
     values = columns.numbers[y].to_numpy(dtype=float)
-    cut = [x in columns.numbers and how.method != "none" for x in xs]
+    cut = [x in columns.numbers for x in xs]
     stratified = tuple(
         stratify(
             values,
-            columns.numbers[x] if numeric else columns.cells[x],  # as written when used as is
+            columns.numbers[x] if numeric else columns.cells[x],
             x=x,
             numeric=numeric,
             how=how,

@@ -489,3 +489,10 @@ def test_cli_writes_the_tables_with_out(tmp_path: Path) -> None:
     assert factor["q"].tolist() == pytest.approx([f["q"] for f in report["factor"]])
     tests = pd.read_csv(tmp_path / "gd" / "ntd_risk_tests.csv", encoding="utf-8-sig")
     assert len(tests) == 36 + 10  # every pair of 9 watersheds and of 5 soil types
+
+
+def test_numbers_used_as_they_are_are_one_stratum_however_written() -> None:
+    table = pd.DataFrame({"y": ["1", "2", "5", "6"], "f": ["2", "2.0", "3", "3.00"]})
+    found = gd.detect(table, "y", ["f"], discretization=NONE, risk=True)
+    assert found.factor[0].n_strata == 2
+    assert found.risk[0].strata["stratum"].tolist() == ["2", "3"]
