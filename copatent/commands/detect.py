@@ -207,6 +207,7 @@ def detect(
     ) as (opened, _):
         computed = analysis.analyse(opened, scales=scales, periods=chosen, baseline=chosen[-1])
     require_edges(computed)
+    measure = y or DEFAULT_Y
     results: list[dict[str, Any]] = []
     written: list[str] = []
     for scale_name, table, path in zip(scales, tables, files, strict=True):
@@ -215,10 +216,10 @@ def detect(
             if centrality.empty:
                 continue  # no network in this period at this scale
             joined, xs, notes = geodetector.join_regions(
-                centrality, table, scale=scale_name, y=y or DEFAULT_Y, xs=x or (),
+                centrality, table, scale=scale_name, y=measure, xs=x or (),
                 source=str(path),
             )  # fmt: skip
-            found = geodetector.detect(joined, y or DEFAULT_Y, xs, source=str(path), **options)
+            found = geodetector.detect(joined, measure, xs, source=str(path), **options)
             found = dataclasses.replace(found, notes=(*notes, *found.notes))
             written += _write(out, f"{scale_name}_{label}", found)
             if as_json:
