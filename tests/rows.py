@@ -1,10 +1,10 @@
-"""Raw export rows for tests, shaped as copatent.loader.sources.read_exports returns them."""
+"""Raw export rows for tests, shaped as copatent.loader.readers.read_exports returns them."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from copatent.loader.sources import CANONICAL_COLUMNS
+from copatent.loader.readers import CANONICAL_COLUMNS
 
 
 def raw_rows(rows: list[dict[str, str]], source_file: str = "export.csv") -> pd.DataFrame:

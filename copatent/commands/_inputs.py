@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from copatent._errors import InputError
-from copatent.loader import pipeline, sources
+from copatent.loader import pipeline, readers
 
 
 class Topic(StrEnum):
@@ -54,7 +54,7 @@ def prepare_inputs(
 ) -> tuple[list[Path], pipeline.Prepared, dict[str, Any]]:
     """Read, clean, geocode and filter the exports: the files, the clean tables, the options."""
     column_map = _column_map(columns)
-    files = sources.expand_paths(paths)
+    files = readers.expand_paths(paths)
     chosen = pipeline.read_keywords(keywords) if keywords else None
     if chosen is None and topic is Topic.rare_earth:
         chosen = pipeline.default_keywords()
@@ -69,12 +69,12 @@ def prepare_inputs(
     return files, prepared, options
 
 
-def _column_map(value: str | None) -> sources.ColumnMap | None:
+def _column_map(value: str | None) -> readers.ColumnMap | None:
     if value is None:
         return None
     path = Path(value)
     if path.suffix == ".toml":
         if not path.is_file():
             raise InputError(f"{value}: no such column-map file")
-        return sources.ColumnMap.from_toml(path)
-    return sources.builtin_column_map(value)
+        return readers.ColumnMap.from_toml(path)
+    return readers.builtin_column_map(value)

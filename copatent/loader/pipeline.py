@@ -26,7 +26,7 @@ import pandas as pd
 
 from copatent._errors import InputError
 from copatent.loader import applicants as appl
-from copatent.loader import geocode, regions, sources
+from copatent.loader import geocode, readers, regions
 
 DropPolicy = Literal["patent", "applicant"]
 
@@ -135,7 +135,7 @@ def prepare(
     Parameters
     ----------
     raw
-        Rows from :func:`copatent.loader.sources.read_exports`.
+        Rows from :func:`copatent.loader.readers.read_exports`.
     keywords
         Topic keywords; ``None`` skips the topic filter.
     drop_policy
@@ -152,7 +152,7 @@ def prepare(
 def prepare_files(
     files: Sequence[Path],
     *,
-    columns: sources.ColumnMap | None = None,
+    columns: readers.ColumnMap | None = None,
     keywords: Sequence[str] | None = None,
     drop_policy: DropPolicy = "patent",
 ) -> Prepared:
@@ -161,7 +161,7 @@ def prepare_files(
     The raw table (every column of every row) is dropped as soon as the rows and columns the
     graph needs are selected, which roughly halves the peak memory of a large load.
     """
-    raw = sources.read_exports(files, columns=columns)
+    raw = readers.read_exports(files, columns=columns)
     funnel, quarantine, frame = _select(raw, keywords)
     del raw
     separator = (columns.applicant_separator if columns else None) or appl.DEFAULT_SEPARATOR

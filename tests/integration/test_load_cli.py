@@ -13,7 +13,7 @@ from pathlib import Path
 
 from copatent import server
 from copatent.db import Database
-from copatent.loader import pipeline, sources, writer
+from copatent.loader import pipeline, readers, writer
 from tests.integration.conftest import dump_graph, run_cli
 from tests.reference import reference_data
 
@@ -34,8 +34,8 @@ def test_patsnap_reference_loads_in_applicant_order(fixture_db: Database, db: Da
     }
     expected = {k: v for k, v in expected.items() if not PERSONS & set(v)}
 
-    column_map = sources.builtin_column_map("patsnap")
-    raw = sources.read_exports([PATSNAP], columns=column_map)
+    column_map = readers.builtin_column_map("patsnap")
+    raw = readers.read_exports([PATSNAP], columns=column_map)
     prepared = pipeline.prepare(raw, keywords=None)
     writer.write(db, prepared, key="patsnap")
 

@@ -1,1 +1,1 @@
-"""Built-in column maps, ``<name>.toml``: see :func:`copatent.loader.sources.builtin_column_map`."""
+"""Built-in column maps, ``<name>.toml``: see :func:`copatent.loader.readers.builtin_column_map`."""

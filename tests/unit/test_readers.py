@@ -14,12 +14,13 @@ import pandas as pd
 import pytest
 
 from copatent._errors import InputError
-from copatent.loader import sources
-from copatent.loader.sources import (
+from copatent.loader.readers import (
     CANONICAL_COLUMNS,
     REQUIRED_COLUMNS,
     ColumnMap,
+    _cells,
     builtin_column_map,
+    delimited,
     expand_paths,
     read_exports,
 )
@@ -129,13 +130,13 @@ def test_rows_and_cells_do_not_depend_on_where_reading_blocks_end(
 ) -> None:
     # a CSV is read in blocks; make them small, so that block ends fall inside cells with line
     # breaks (CR LF too), next to NUL bytes, blank lines and short rows, and check every row
-    monkeypatch.setattr(sources, "_CSV_BLOCK_BYTES", block)
-    monkeypatch.setattr(sources, "_CHUNK_BYTES", 1024)
+    monkeypatch.setattr(delimited, "_CSV_BLOCK_BYTES", block)
+    monkeypatch.setattr(_cells, "_CHUNK_BYTES", 1024)
 
     def pandas_reader(*args: object) -> None:
         raise AssertionError("read with pyarrow, not handed to pandas")
 
-    monkeypatch.setattr(sources, "_read_csv_pandas", pandas_reader)
+    monkeypatch.setattr(delimited, "_read_csv_pandas", pandas_reader)
     header = ["公开（公告）号", "申请人", "申请日", "标题", "摘要"]
     rows: list[list[str]] = [["CN0A", "甲;乙", "2016", "t", "a"]]
     for i in range(1, 200):

@@ -1,0 +1,163 @@
+"""Readers for patent exports (incoPat, PatSnap, CNIPA-style tables) in .xlsx, .xls or .csv.
+
+:func:`read_exports` reads one export, a batched export (several files) or a folder of them into
+one table with the :data:`CANONICAL_COLUMNS`, every cell text or missing (``pd.NA``, string
+dtype), plus where each row came from: ``source_file`` and ``source_row``, the row number a person
+sees in the spreadsheet (the header on row 1 makes the first data row 2). A :class:`ColumnMap`
+says which headers feed which column; incoPat (Chinese and English headers) is the default,
+PatSnap is built in, and ``--columns FILE.toml`` supplies any other.
+
+What reading does, and nothing more (parsing dates, splitting applicants and merging duplicate
+publication numbers are the pipeline's work):
+
+- **Header row**: the first of the first 10 rows that holds every required column, so title
+  lines above the header are skipped. A blank header cell takes the text of the cell above it,
+  which is how a vertically merged header cell (two-row headers with a merged group title such as
+  "申请人信息") reads in streaming mode. Headers match after normalisation: NFKC (full-width
+  brackets are ASCII ones), whitespace removed, case folded, a trailing "(中文)" dropped.
+- **Encodings** (.csv): UTF-8 with or without BOM, else GB18030 (a superset of GBK and GB2312).
+  A file that is neither is an error. A single-byte file (Latin-1) can happen to decode as
+  GB18030; nothing can tell that from real GB18030 text.
+- **Cells** become text: NUL bytes removed, surrounding whitespace stripped, an empty cell is
+  missing. Excel dates become ISO ``YYYY-MM-DD`` (``YYYY-MM-DD HH:MM:SS`` when there is a time of
+  day), whole numbers lose their ``.0``.
+- **Formulas are never evaluated.** A .xlsx is opened with ``data_only=False``, so a formula cell
+  reads as its formula text (``=HYPERLINK(...)``), never as the value Excel cached, and a CSV is
+  text anyway. The text is kept verbatim, not rewritten (no ``'`` prefix): it is data, and a
+  writer that produces spreadsheets must escape it for its own format. In a title or abstract it
+  is harmless text; in any other column (publication number, applicants, codes, ...) it cannot
+  be a real value, so it is an input error naming file, row and column. A .xls file stores
+  formulas in a form xlrd does not expose: there the cell reads as the result Excel saved, which
+  copatent did not compute either.
+- **Limits**: a cell longer than 32,767 characters (Excel's limit) is an input error. Only the
+  columns the map names are read and checked.
+- **Blank rows** (every mapped cell empty) are dropped; their numbers are not reused.
+- **Sheets**: a workbook's first worksheet is read.
+
+All problems of all files are collected and raised as one :class:`copatent._errors.InputError`
+with a one-line message. Which reader runs follows the file's first bytes (a zip is .xlsx, an
+OLE2 compound file is .xls), so a workbook saved with the wrong suffix still reads.
+
+One concept per module: :mod:`~copatent.loader.readers.columns` (the canonical columns, column
+maps, header matching), :mod:`~copatent.loader.readers.paths` (which files, in which order),
+``_cells`` (the header's location and the cell cleaning every format shares),
+:mod:`~copatent.loader.readers.delimited` (CSV, with every pyarrow workaround),
+:mod:`~copatent.loader.readers.excel` (.xlsx and .xls) and ``_problems`` (a file's problems and
+how exceptions read in them). This module sniffs each file and reads them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final, Literal
+
+import pandas as pd
+
+from copatent._errors import InputError
+from copatent.loader import _validate
+from copatent.loader.readers._cells import _finish
+from copatent.loader.readers._problems import _FileProblemsError, _os_reason
+from copatent.loader.readers.columns import (
+    BUILTIN_COLUMN_MAPS,
+    CANONICAL_COLUMNS,
+    FREE_TEXT_COLUMNS,
+    PROVENANCE_COLUMNS,
+    REQUIRED_COLUMNS,
+    ColumnMap,
+    builtin_column_map,
+    header_key,
+)
+from copatent.loader.readers.delimited import _read_csv
+from copatent.loader.readers.excel import _read_xls, _read_xlsx
+from copatent.loader.readers.paths import SUFFIXES, expand_paths
+
+_ZIP_MAGIC: Final = b"PK\x03\x04"
+_OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+Kind = Literal["csv", "xlsx", "xls"]
+
+
+def read_exports(paths: Sequence[Path], *, columns: ColumnMap | None = None) -> pd.DataFrame:
+    """Read export files into one table of the :data:`CANONICAL_COLUMNS`.
+
+    Parameters
+    ----------
+    paths
+        Files (.xlsx, .xls, .csv) and folders of them (see :func:`expand_paths`); a batched
+        export is read as one table, in the order of the files.
+    columns
+        The header map; default :func:`builtin_column_map` ``("incopat")``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`CANONICAL_COLUMNS` (string dtype; a cell that is empty, or a column the file
+        lacks, is ``pd.NA``), then ``source_file`` (the path as given or found in a folder,
+        string dtype) and ``source_row`` (int64, the 1-based spreadsheet row). The index is
+        a fresh ``RangeIndex``. Unparseable dates and duplicate publication numbers pass through.
+
+    Raises
+    ------
+    InputError
+        One error naming every problem of every file (file, and row and column where they
+        apply): a missing, empty, unreadable or undecodable file, missing required columns, no
+        data rows, an over-long cell, formula text outside titles and abstracts, malformed CSV.
+    """
+    column_map = columns if columns is not None else builtin_column_map("incopat")
+    frames: list[pd.DataFrame] = []
+    problems: list[tuple[str, list[str]]] = []
+    for path in expand_paths(paths):
+        try:
+            frames.append(_read_file(path, column_map))
+        except _FileProblemsError as exc:
+            problems.append((str(path), list(exc.problems)))
+    if problems:
+        raise InputError(_validate.one_line(problems))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _read_file(path: Path, column_map: ColumnMap) -> pd.DataFrame:
+    kind = _sniff(path)
+    if kind == "csv":
+        return _read_csv(path, column_map)  # cleans and checks as it reads
+    raw = _read_xlsx(path, column_map) if kind == "xlsx" else _read_xls(path, column_map)
+    return _finish(path, raw)
+
+
+def _sniff(path: Path) -> Kind:
+    """The reader for ``path``: by content for workbooks, else by suffix."""
+    if path.is_dir():
+        raise _FileProblemsError("is a folder, not a file")
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise _FileProblemsError(
+            f"unsupported file type {suffix or '(no suffix)'!r}: use {', '.join(SUFFIXES)}"
+        )
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(len(_OLE2_MAGIC))
+    except OSError as exc:
+        raise _FileProblemsError(f"cannot read: {_os_reason(exc)}") from exc
+    if not magic:
+        raise _FileProblemsError("empty file (0 bytes)")
+    if magic.startswith(_ZIP_MAGIC):
+        return "xlsx"
+    if magic.startswith(_OLE2_MAGIC):
+        return "xls"
+    return "csv" if suffix == ".csv" else "xlsx" if suffix == ".xlsx" else "xls"
+
+
+__all__ = [
+    "BUILTIN_COLUMN_MAPS",
+    "CANONICAL_COLUMNS",
+    "FREE_TEXT_COLUMNS",
+    "PROVENANCE_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "SUFFIXES",
+    "ColumnMap",
+    "builtin_column_map",
+    "expand_paths",
+    "header_key",
+    "read_exports",
+]
