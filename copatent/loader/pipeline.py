@@ -24,9 +24,10 @@ from typing import Literal
 
 import pandas as pd
 
+from copatent import regions
 from copatent._errors import InputError
 from copatent.loader import applicants as appl
-from copatent.loader import geocode, regions, sources
+from copatent.loader import geocode, sources
 
 DropPolicy = Literal["patent", "applicant"]
 
