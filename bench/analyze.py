@@ -30,7 +30,8 @@ from copatent.analytics.collab import DEFAULT_PERIODS, Scale
 from copatent.analytics.engines.memory import MemoryEngine
 from copatent.analytics.engines.neo4j import Neo4jEngine
 from copatent.db import Database
-from copatent.loader import bulk, pipeline, sample, writer
+from copatent.loader import bulk, pipeline, writer
+from copatent.sample import generator as sample
 
 
 def _nodes_edges(result: analysis.Analysis) -> str:

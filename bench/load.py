@@ -26,7 +26,8 @@ from pathlib import Path
 
 from copatent import server
 from copatent.db import Database
-from copatent.loader import bulk, pipeline, sample, writer
+from copatent.loader import bulk, pipeline, writer
+from copatent.sample import generator as sample
 
 BENCH_QUERIES = ("bench.cypher",)
 

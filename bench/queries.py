@@ -25,7 +25,8 @@ from copatent import server
 from copatent.analytics.collab import DEFAULT_PERIODS, Scale
 from copatent.analytics.engines.neo4j import Neo4jEngine
 from copatent.db import Database
-from copatent.loader import bulk, pipeline, sample, writer
+from copatent.loader import bulk, pipeline, writer
+from copatent.sample import generator as sample
 
 
 @contextmanager

@@ -65,6 +65,7 @@ from copatent._errors import InputError
 from copatent.analytics import breaks
 from copatent.analytics._validate import native, natural_order, text_cells
 from copatent.loader._validate import listing
+from copatent.regions import match_regions
 
 Variance = Literal["sample", "population"]
 Singletons = Literal["keep", "drop"]
@@ -817,14 +818,12 @@ def join_regions(
     """The network's nodes with their ``y`` (a centrality column) and their statistics.
 
     ``factors``' first column names the region (name or adcode, matched as
-    :func:`copatent.loader.geocode.match_regions` does); ``xs`` are its factor columns (default:
+    :func:`copatent.regions.match_regions` does); ``xs`` are its factor columns (default:
     every other column whose present cells are all numbers). Returns the joined table (``node``,
     ``name``, ``y``, the factors, one row per node with statistics), the factor names, and notes
     listing the rows that match no region, the regions outside the network and the nodes
     without statistics.
     """
-    from copatent.loader.geocode import match_regions  # noqa: PLC0415 (builds the region tables)
-
     codes_not_measures = ("node", "name", "tier_range", "role", "component", "community", "tier")
     measures = [c for c in centrality.columns if c not in codes_not_measures]
     if y not in measures:

@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 
 from copatent.commands._output import console, emit_json
-from copatent.loader import sample as generator
-from copatent.loader import sample_statistics
+from copatent.sample import generator
+from copatent.sample import statistics as sample_statistics
 
 
 class Encoding(StrEnum):

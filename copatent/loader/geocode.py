@@ -9,21 +9,19 @@ Three sources, in order of trust (the ``method`` column says which one decided):
 
 An applicant seen in several patents is placed once: the city named most often by its
 observations of the strongest source (ties: the first seen). Old names are mapped to today's units
-first (:data:`copatent.loader.regions.ALIASES`). An applicant placed in a province but no city
+first (:data:`copatent.regions.ALIASES`). An applicant placed in a province but no city
 (e.g. an address that names only the province) keeps the province. Applicants with no location at
 all are returned with a reason, never dropped.
 """
 
 from __future__ import annotations
 
-import functools
 import warnings
-from collections.abc import Iterable
 from typing import Final
 
 import pandas as pd
 
-from copatent.loader import regions
+from copatent import regions
 
 METHODS: Final = ("columns", "address", "name")
 OBSERVATION_COLUMNS: Final = ("name", "address", "province_text", "city_text")
@@ -116,17 +114,17 @@ def _consolidate(found: pd.DataFrame) -> pd.DataFrame:
 
 def _from_columns(province_text: pd.Series, city_text: pd.Series) -> pd.DataFrame:
     """Resolve the export's province/city name columns against the region tables."""
-    city_key = city_text.astype(object).map(_alias).map(_strip_brackets)
-    province_key = province_text.astype(object).map(_strip_brackets)
-    city_code = city_key.map(_city_by_name())
-    province_code = province_key.map(_province_by_name())
+    city_key = city_text.astype(object).map(regions.alias).map(regions.strip_brackets)
+    province_key = province_text.astype(object).map(regions.strip_brackets)
+    city_code = city_key.map(regions.city_by_name())
+    province_code = province_key.map(regions.province_by_name())
     # a municipality named in either column is its own city
     municipal = province_code.where(province_code.isin(regions.MUNICIPALITIES))
     city_code = city_code.fillna(municipal)
     # a known city decides the province, also when the province column names another one: the
     # graph places an applicant in its city and the city in its province, and both engines must
     # count the same province
-    province_code = city_code.map(_province_of).fillna(province_code)
+    province_code = city_code.map(regions.province_of).fillna(province_code)
     return pd.DataFrame(
         {"city_adcode": city_code.to_numpy(), "province_adcode": province_code.to_numpy()}
     )
@@ -134,7 +132,8 @@ def _from_columns(province_text: pd.Series, city_text: pd.Series) -> pd.DataFram
 
 def _parse_places(texts: pd.Series) -> pd.DataFrame:
     """Parse addresses (or names) with cpca-new; unique texts only, aliases applied first."""
-    keys = texts.astype(object).fillna("").map(_replace_aliases)  # object: arrow has no null map
+    # object: arrow has no null map
+    keys = texts.astype(object).fillna("").map(regions.replace_aliases)
     unique = [t for t in pd.unique(keys) if t]
     codes = dict(zip(unique, _cpca_adcodes(unique), strict=True))
     adcode = keys.map(codes)
@@ -153,93 +152,3 @@ def _cpca_adcodes(texts: list[str]) -> list[str | None]:
 
         frame = cpca_new.transform(texts)
     return [a[:6] if isinstance(a, str) and len(a) >= 6 else None for a in frame["adcode"]]
-
-
-def _alias(text: str) -> str:
-    return regions.ALIASES.get(text.strip(), text.strip())
-
-
-def _replace_aliases(text: str) -> str:
-    for old, new in _alias_pairs():
-        if old in text:
-            text = text.replace(old, new)
-    return text
-
-
-@functools.cache
-def _alias_pairs() -> tuple[tuple[str, str], ...]:
-    # longest first, so that 莱芜市 is replaced before 莱芜
-    return tuple(sorted(regions.ALIASES.items(), key=lambda kv: -len(kv[0])))
-
-
-def _strip_brackets(text: str) -> str:
-    """'北京(11)' / '北京（11）' -> '北京' (some exports append the code)."""
-    for bracket in ("(", "（"):
-        if bracket in text:
-            text = text.split(bracket, 1)[0]
-    return text.strip()
-
-
-@functools.cache
-def _city_by_name() -> dict[str, str]:
-    cities = regions.cities()
-    mapping: dict[str, str] = {}
-    for adcode, name in zip(cities["adcode"], cities["name"], strict=True):
-        for key in _name_variants(name):
-            mapping.setdefault(key, adcode)
-    return mapping
-
-
-@functools.cache
-def _province_by_name() -> dict[str, str]:
-    provinces = regions.provinces()
-    mapping: dict[str, str] = {}
-    for adcode, name, short in zip(
-        provinces["adcode"], provinces["name"], provinces["short"], strict=True
-    ):
-        mapping[name] = adcode
-        mapping[short] = adcode
-    return mapping
-
-
-def _name_variants(name: str) -> Iterable[str]:
-    yield name
-    for suffix in ("市", "地区", "盟", "自治州"):
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            yield name[: -len(suffix)]
-
-
-def _province_of(city: object) -> str | None:
-    return city[:2] + "0000" if isinstance(city, str) else None
-
-
-def match_regions(keys: pd.Series, scale: str) -> pd.Series:
-    """The adcode of each region named in ``keys`` at ``scale`` (``province`` or ``city``).
-
-    A key is a 6-digit adcode of that scale, or a name as the region tables spell it, with or
-    without its suffix (北京市 / 北京, 内蒙古自治区 / 内蒙古, 包头市 / 包头), an old name
-    (:data:`copatent.loader.regions.ALIASES`), or a name followed by a bracketed code. A
-    municipality is both a province and a city. Keys that match nothing give ``None``.
-
-    >>> match_regions(pd.Series(["北京", "150000", "内蒙古自治区", "火星"]), "province").tolist()
-    ['110000', '150000', '150000', None]
-    >>> match_regions(pd.Series(["包头", "襄樊市", "上海市", "150200"]), "city").tolist()
-    ['150200', '420600', '310000', '150200']
-    """
-    if scale not in ("province", "city"):
-        raise ValueError(f"scale must be province or city, got {scale!r}")
-    table = regions.provinces() if scale == "province" else regions.cities()
-    codes = set(table["adcode"])
-    by_name = _province_by_name() if scale == "province" else _city_by_name()
-
-    def one(key: object) -> str | None:
-        text = _strip_brackets(str(key)) if isinstance(key, str) else ""
-        if text in codes:
-            return text
-        found = by_name.get(_alias(text)) if text else None
-        if found is None and scale == "city":  # a municipality named as a province
-            province = _province_by_name().get(text)
-            found = province if province in regions.MUNICIPALITIES else None
-        return found
-
-    return pd.Series([one(k) for k in keys], index=keys.index, dtype=object)

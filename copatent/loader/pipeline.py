@@ -24,9 +24,10 @@ from typing import Literal
 
 import pandas as pd
 
+from copatent import regions
 from copatent._errors import InputError
 from copatent.loader import applicants as appl
-from copatent.loader import geocode, readers, regions
+from copatent.loader import geocode, readers
 
 DropPolicy = Literal["patent", "applicant"]
 

@@ -25,7 +25,9 @@ from copatent.analytics.engines.base import PeriodGraph
 from copatent.analytics.engines.memory import MemoryEngine
 from copatent.analytics.engines.neo4j import Neo4jEngine
 from copatent.db import Database
-from copatent.loader import pipeline, sample, sample_statistics, writer
+from copatent.loader import pipeline, writer
+from copatent.sample import generator as sample
+from copatent.sample import statistics as sample_statistics
 from tests.integration.conftest import TEST_QUERIES, run_cli
 
 SEED = 11

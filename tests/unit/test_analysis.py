@@ -16,7 +16,8 @@ from copatent.analytics.collab import DEFAULT_PERIODS, Scale
 from copatent.analytics.engines.base import PeriodGraph, sorted_edges
 from copatent.analytics.engines.memory import MemoryEngine
 from copatent.analytics.network import Network
-from copatent.loader import pipeline, sample
+from copatent.loader import pipeline
+from copatent.sample import generator as sample
 
 SEED = 3
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from copatent.loader import geocode, regions
+from copatent.loader import geocode
 
 
 def place(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
@@ -54,16 +54,6 @@ def test_province_only_and_unresolved() -> None:
     assert got.loc["P", "province_adcode"] == "330000"
     assert got.loc["Q", "province_adcode"] is None
     assert "no region columns" in got.loc["Q", "reason"]
-
-
-def test_region_tables() -> None:
-    cities = regions.cities().set_index("adcode")
-    provinces = regions.provinces()
-    assert len(provinces) == 34  # 31 mainland + HK, MO, TW
-    for code in regions.MUNICIPALITIES:
-        assert cities.loc[code, "province_adcode"] == code
-    assert cities.loc["540600", ["lon", "lat"]].notna().all()  # 那曲 fixed
-    assert regions.city_of("469022") is None  # a Hainan county under the province
 
 
 def test_a_known_city_decides_the_province() -> None:

@@ -1,7 +1,8 @@
 """The synthetic incoPat sample: format, determinism, geography, network shape and noise.
 
 The inclusion rules are re-implemented here on the generated columns (not through the loader), so
-that the sample is checked against the paper's rules independently of the code it feeds.
+that the sample is checked against the paper's rules independently of the code it feeds. The
+headers are checked against the loader's incoPat column map: they are the format the sample is for.
 """
 
 from __future__ import annotations
@@ -21,31 +22,19 @@ import pytest
 from pandas.testing import assert_frame_equal
 from typer.testing import CliRunner
 
-from copatent import cli
+from copatent import cli, regions
 from copatent._errors import InputError
-from copatent.loader import regions, sample, sample_statistics
+from copatent.loader.sources import builtin_column_map
+from copatent.sample import generator, statistics
 
 SEED = 0
-# incoPat's export headers, one row per patent (research/geo-and-patent-data-notes.md §4)
-HEADERS = [
-    "序号",
-    "标题",
-    "摘要",
-    "申请号",
-    "申请日",
-    "公开（公告）号",
-    "公开（公告）日",
-    "专利类型",
-    "IPC主分类",
-    "申请人",
-    "申请人地址",
-    "申请人国别代码",
-    "申请人省市代码",
-    "中国申请人地市",
-    "中国申请人区县",
-    "申请人类型",
+# the loader's incoPat column map: canonical column -> header spellings, the preferred first
+INCOPAT = builtin_column_map("incopat").columns
+SERIAL = "序号"  # incoPat's row number, which the loader does not read
+# the cells that hold one value per applicant, aligned with the applicants
+PER_APPLICANT = [
+    spellings[0] for column, spellings in INCOPAT.items() if column.startswith("applicant")
 ]
-PER_APPLICANT = HEADERS[9:]
 HUBS = {"北京市", "上海市", "包头市", "赣州市", "龙岩市", "厦门市", "天津市", "西安市"}
 PAPER_KEPT = 6_400  # patents the paper analyses after its inclusion rules
 
@@ -106,7 +95,7 @@ def collaborations(kept: pd.DataFrame, first: int, last: int) -> Counter[tuple[s
 
 @pytest.fixture(scope="module")
 def frame() -> pd.DataFrame:
-    return sample.generate(seed=SEED)
+    return generator.generate(seed=SEED)
 
 
 @pytest.fixture(scope="module")
@@ -118,8 +107,14 @@ def kept(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_headers_are_incopat_export_headers(frame: pd.DataFrame) -> None:
-    assert list(frame.columns) == HEADERS
-    assert frame["序号"].dtype == np.int64
+    """Every column of the loader's incoPat map once, under the map's first (Chinese export)
+    spelling; besides them only 序号 (first) and the publication date, which the loader skips."""
+    assert frame.columns[0] == SERIAL
+    assert frame[SERIAL].dtype == np.int64
+    preferred = {spellings[0]: column for column, spellings in INCOPAT.items()}
+    assert [h for h in frame.columns if h not in preferred] == [SERIAL, "公开（公告）日"]
+    columns = [preferred[h] for h in frame.columns if h in preferred]
+    assert sorted(columns) == sorted(INCOPAT)  # each once, none missing
 
 
 def test_per_applicant_cells_are_aligned(frame: pd.DataFrame) -> None:
@@ -135,7 +130,7 @@ def test_applicants_are_distinct_within_a_patent(frame: pd.DataFrame) -> None:
 
 def test_numbers_and_kinds(frame: pd.DataFrame) -> None:
     patents = frame.drop_duplicates("公开（公告）号")
-    assert len(patents) == sample.DEFAULT_PATENTS
+    assert len(patents) == generator.DEFAULT_PATENTS
     letter = patents["公开（公告）号"].str[-1]
     expected = patents["专利类型"].map({"发明申请": "A", "发明授权": "B", "实用新型": "U"})
     assert (letter == expected).all()
@@ -174,14 +169,14 @@ def test_application_number_matches_application_year(frame: pd.DataFrame) -> Non
 
 
 def test_same_seed_same_frame_other_seed_other_frame() -> None:
-    first = sample.generate(3_000, seed=5)
-    assert_frame_equal(first, sample.generate(3_000, seed=5))
-    assert not first.equals(sample.generate(3_000, seed=6))
+    first = generator.generate(3_000, seed=5)
+    assert_frame_equal(first, generator.generate(3_000, seed=5))
+    assert not first.equals(generator.generate(3_000, seed=6))
 
 
 def test_same_seed_same_csv_bytes(tmp_path: Path) -> None:
-    a = sample.write(sample.generate(3_000, seed=5), tmp_path / "a.csv")
-    b = sample.write(sample.generate(3_000, seed=5), tmp_path / "b.csv")
+    a = generator.write(generator.generate(3_000, seed=5), tmp_path / "a.csv")
+    b = generator.write(generator.generate(3_000, seed=5), tmp_path / "b.csv")
     assert a.read_bytes() == b.read_bytes()
     readme_a = (tmp_path / "a.README.txt").read_text(encoding="utf-8")
     readme_b = (tmp_path / "b.README.txt").read_text(encoding="utf-8")
@@ -238,7 +233,7 @@ def test_old_city_names_appear_only_before_the_change(frame: pd.DataFrame) -> No
     # 莱芜 merged into 济南 in 2019, 襄樊 became 襄阳 in 2010; the year is in the application number
     assert laiwu["year"].max() <= 2018
     assert xiangfan["year"].max() <= 2010
-    assert laiwu["year"].min() >= sample.FIRST_YEAR
+    assert laiwu["year"].min() >= generator.FIRST_YEAR
     assert {"莱芜市", "襄樊市"} <= set(regions.ALIASES)
 
 
@@ -252,10 +247,10 @@ def test_default_size_keeps_about_the_papers_patents(kept: pd.DataFrame) -> None
 
 def test_years_span_2001_to_2020_and_grow(frame: pd.DataFrame, kept: pd.DataFrame) -> None:
     dates = pd.to_datetime(frame["申请日"], format="%Y-%m-%d", errors="coerce").dropna()
-    assert dates.dt.year.min() == sample.FIRST_YEAR
-    assert dates.dt.year.max() == sample.LAST_YEAR
+    assert dates.dt.year.min() == generator.FIRST_YEAR
+    assert dates.dt.year.max() == generator.LAST_YEAR
     years = pd.to_datetime(kept["申请日"], format="%Y-%m-%d", errors="coerce").dt.year
-    per_period = [years.between(a, b).sum() for a, b in sample.PERIODS]
+    per_period = [years.between(a, b).sum() for a, b in generator.PERIODS]
     assert per_period == sorted(per_period)
     assert per_period[-1] > 0.5 * len(kept)
     assert per_period[0] < 0.05 * len(kept)
@@ -279,7 +274,7 @@ def test_beijing_leads_and_beijing_shanghai_is_the_strongest_pair(kept: pd.DataF
 
 
 def test_collaboration_decays_with_distance(kept: pd.DataFrame) -> None:
-    arcs = collaborations(kept, sample.FIRST_YEAR, sample.LAST_YEAR)
+    arcs = collaborations(kept, generator.FIRST_YEAR, generator.LAST_YEAR)
     where = regions.cities().set_index("name")[["lon", "lat"]]
     leads = [a for (a, _), w in arcs.items() for _ in range(w)]
     others = [b for (_, b), w in arcs.items() for _ in range(w)]
@@ -306,8 +301,8 @@ def test_noise_shares(frame: pd.DataFrame) -> None:
     count = split(patents, "申请人").map(len)
     single, multi = patents[count == 1], patents[count > 1]
     off_topic = ~has_keyword(patents["标题"] + " " + patents["摘要"])
-    assert off_topic.mean() == pytest.approx(sample.P_OFF_TOPIC, abs=0.01)
-    assert (count == 1).mean() == pytest.approx(sample.APPLICANT_COUNT_SHARES[1], abs=0.015)
+    assert off_topic.mean() == pytest.approx(generator.P_OFF_TOPIC, abs=0.01)
+    assert (count == 1).mean() == pytest.approx(generator.APPLICANT_COUNT_SHARES[1], abs=0.015)
 
     def share(part: pd.DataFrame, column: str, value: str) -> float:
         """Share of patents with an applicant whose cell is ``value`` ("!CN": is not CN)."""
@@ -316,17 +311,21 @@ def test_noise_shares(frame: pd.DataFrame) -> None:
             return float(cells.map(lambda codes: any(c != "CN" for c in codes)).mean())
         return float(cells.map(lambda values: value in values).mean())
 
-    assert share(single, "申请人类型", "个人") == pytest.approx(sample.P_PERSON_SINGLE, abs=0.015)
-    assert share(multi, "申请人类型", "个人") == pytest.approx(sample.P_PERSON_MULTI, abs=0.015)
-    assert share(single, "申请人国别代码", "!CN") == pytest.approx(
-        sample.P_FOREIGN_SINGLE, abs=0.012
+    assert share(single, "申请人类型", "个人") == pytest.approx(
+        generator.P_PERSON_SINGLE, abs=0.015
     )
-    assert share(multi, "申请人国别代码", "!CN") == pytest.approx(sample.P_FOREIGN_MULTI, abs=0.012)
+    assert share(multi, "申请人类型", "个人") == pytest.approx(generator.P_PERSON_MULTI, abs=0.015)
+    assert share(single, "申请人国别代码", "!CN") == pytest.approx(
+        generator.P_FOREIGN_SINGLE, abs=0.012
+    )
+    assert share(multi, "申请人国别代码", "!CN") == pytest.approx(
+        generator.P_FOREIGN_MULTI, abs=0.012
+    )
 
     # duplicates: the same patent again, exactly or with another 序号
     extra = frame[frame.duplicated("公开（公告）号", keep=False)]
-    assert len(frame) - n == round(sample.P_DUPLICATE * n)
-    rest = [c for c in HEADERS if c != "序号"]
+    assert len(frame) - n == round(generator.P_DUPLICATE * n)
+    rest = [c for c in frame.columns if c != SERIAL]
     assert (extra.groupby("公开（公告）号")[rest].nunique() == 1).all().all()
     serials = extra.groupby("公开（公告）号")["序号"].nunique()
     assert (serials == 1).any()
@@ -341,7 +340,7 @@ def test_noise_shares(frame: pd.DataFrame) -> None:
     cn = entries(patents)
     cn = cn[cn["申请人国别代码"] == "CN"]
     no_address = cn["申请人地址"] == ""
-    assert no_address.mean() == pytest.approx(sample.P_MISSING_ADDRESS, abs=0.005)
+    assert no_address.mean() == pytest.approx(generator.P_MISSING_ADDRESS, abs=0.005)
     assert (no_address & (cn["中国申请人地市"] == "")).any()
     assert (no_address & (cn["中国申请人地市"] != "")).any()
 
@@ -362,7 +361,7 @@ def test_natural_persons_and_organisations_look_the_part(frame: pd.DataFrame) ->
 
 def test_word_lists_respect_the_topic_rule() -> None:
     words = keywords()
-    text = resources.files("copatent.loader.data").joinpath("sample_vocabulary.toml").read_text()
+    text = resources.files("copatent.sample.data").joinpath("sample_vocabulary.toml").read_text()
     voc = tomllib.loads(text)
 
     def hit(s: str) -> bool:
@@ -379,33 +378,33 @@ def test_word_lists_respect_the_topic_rule() -> None:
 
 
 def test_gbk_csv_round_trips(frame: pd.DataFrame, tmp_path: Path) -> None:
-    out = sample.write(frame, tmp_path / "export.csv", encoding="gbk")
+    out = generator.write(frame, tmp_path / "export.csv", encoding="gbk")
     with pytest.raises(UnicodeDecodeError):
         out.read_bytes().decode("utf-8")
     back = pd.read_csv(out, encoding="gbk", dtype={"序号": np.int64}, keep_default_na=False)
-    back = back.astype({c: frame[c].dtype for c in HEADERS})
+    back = back.astype({c: frame[c].dtype for c in frame.columns})
     assert_frame_equal(back, frame)
 
 
 def test_utf8_csv_round_trips_and_says_it_is_synthetic(tmp_path: Path) -> None:
-    frame = sample.generate(500, seed=3)
-    out = sample.write(frame, tmp_path / "export.csv")
+    frame = generator.generate(500, seed=3)
+    out = generator.write(frame, tmp_path / "export.csv")
     back = pd.read_csv(out, encoding="utf-8", keep_default_na=False)
-    back = back.astype({c: frame[c].dtype for c in HEADERS})
+    back = back.astype({c: frame[c].dtype for c in frame.columns})
     assert_frame_equal(back, frame)
     readme = (tmp_path / "export.README.txt").read_text(encoding="utf-8")
-    assert readme.startswith(sample.notice(3))
+    assert readme.startswith(generator.notice(3))
     assert "SYNTHETIC" in readme
     assert "seed 3" in readme
     assert "copatent" in readme
 
 
 def test_xlsx_says_it_is_synthetic(tmp_path: Path) -> None:
-    frame = sample.generate(300, seed=2)
-    out = sample.write(frame, tmp_path / "export.xlsx")
+    frame = generator.generate(300, seed=2)
+    out = generator.write(frame, tmp_path / "export.xlsx")
     book = openpyxl.load_workbook(out, read_only=True)
     try:
-        statement = sample.notice(2)
+        statement = generator.notice(2)
         assert statement.startswith("SYNTHETIC sample data generated by copatent ")
         assert "(seed 2)" in statement
         assert "not real patents" in statement
@@ -413,7 +412,7 @@ def test_xlsx_says_it_is_synthetic(tmp_path: Path) -> None:
         assert props.title == props.subject == props.description == statement
         assert book.sheetnames == ["专利", "说明"]
         rows = list(book["专利"].iter_rows(values_only=True))
-        assert list(rows[0]) == HEADERS
+        assert list(rows[0]) == list(frame.columns)
         assert len(rows) == len(frame) + 1
         assert next(book["说明"].iter_rows(values_only=True))[0] == statement
     finally:
@@ -427,14 +426,14 @@ def test_xlsx_says_it_is_synthetic(tmp_path: Path) -> None:
 )
 def test_bad_targets_are_input_errors(tmp_path: Path, name: str, encoding: str) -> None:
     with pytest.raises(InputError, match=re.escape(str(tmp_path / name))):
-        sample.write(sample.generate(50), tmp_path / name, encoding=encoding)
+        generator.write(generator.generate(50), tmp_path / name, encoding=encoding)
 
 
 def test_bad_sizes_are_value_errors() -> None:
     with pytest.raises(ValueError, match="n_patents"):
-        sample.generate(0)
+        generator.generate(0)
     with pytest.raises(ValueError, match="seed"):
-        sample.generate(10, seed=-1)
+        generator.generate(10, seed=-1)
 
 
 # -- command line
@@ -446,7 +445,7 @@ def test_cli_writes_csv_and_reports_json(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli.app, args)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["rows"] == len(pd.read_csv(out)) == 400 + round(400 * sample.P_DUPLICATE)
+    assert report["rows"] == len(pd.read_csv(out)) == 400 + round(400 * generator.P_DUPLICATE)
     assert report["synthetic"] is True
     assert report["readme"] == str(tmp_path / "demo.README.txt")
     assert report["patents"] == 400
@@ -471,12 +470,12 @@ def test_cli_prints_one_line_per_file(tmp_path: Path) -> None:
 
 
 def test_statistics_are_synthetic_deterministic_and_follow_activity() -> None:
-    provinces = sample_statistics.statistics("province", seed=3)
+    provinces = statistics.statistics("province", seed=3)
     assert len(provinces) == 31  # mainland provinces, no Hong Kong, Macao, Taiwan
-    assert provinces.equals(sample_statistics.statistics("province", seed=3))
-    assert not provinces.equals(sample_statistics.statistics("province", seed=4))
+    assert provinces.equals(statistics.statistics("province", seed=3))
+    assert not provinces.equals(statistics.statistics("province", seed=4))
     assert provinces["source"].str.startswith("SYNTHETIC").all()
-    cities = sample_statistics.statistics("city")
+    cities = statistics.statistics("city")
     assert cities["region"].is_unique
     assert set(cities["region"]) <= set(regions.cities()["name"])
     # the hubs the generator weights most lead the patents granted

@@ -3,7 +3,7 @@
 :func:`generate` builds a deterministic table with incoPat's Chinese export headers
 (:data:`COLUMNS`, one row per patent, ``;``-separated applicants in order) and :func:`write` saves
 it as .xlsx or .csv (UTF-8 or the GBK variant). The data is **synthetic**: the cities and districts
-are real (:mod:`copatent.loader.regions`), everything else is invented, and every file says so
+are real (:mod:`copatent.regions`), everything else is invented, and every file says so
 (workbook properties and a ``说明`` sheet; a ``<name>.README.txt`` next to a CSV).
 
 The model, in the order the generator applies it:
@@ -27,7 +27,7 @@ The model, in the order the generator applies it:
   topic keywords), natural persons (:data:`P_PERSON_SINGLE`, :data:`P_PERSON_MULTI`), foreign
   applicants (:data:`P_FOREIGN_SINGLE`, :data:`P_FOREIGN_MULTI`), single-applicant patents,
   missing addresses (:data:`P_MISSING_ADDRESS`), old city names (莱芜市 before 2019, 襄樊市 up to
-  2010, resolved through :data:`copatent.loader.regions.ALIASES`), unparseable application dates
+  2010, resolved through :data:`copatent.regions.ALIASES`), unparseable application dates
   (:data:`P_BAD_DATE`) and duplicate rows of one publication (:data:`P_DUPLICATE`).
 
 :data:`DEFAULT_PATENTS` is chosen so that about 6,400 patents pass the paper's inclusion rules
@@ -53,9 +53,8 @@ import openpyxl  # type: ignore[import-untyped]  # no stubs in the dev group yet
 import pandas as pd
 from numpy.typing import NDArray
 
-from copatent import __version__
+from copatent import __version__, regions
 from copatent._errors import InputError
-from copatent.loader import regions
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -176,7 +175,7 @@ _MIN_ORGS_PER_CITY: Final = 6
 _ALWAYS_ACTIVE: Final = 4  # the first organisations of each city exist from 2001
 _ZIPF: Final = 0.9  # activity of the organisation of rank r is (r + 1) ** -_ZIPF
 _ATTRS_KEY: Final = "copatent.sample"
-_DATA: Final = "copatent.loader.data"
+_DATA: Final = "copatent.sample.data"
 _NOT_MAINLAND: Final = frozenset({"710000", "810000", "820000"})  # Taiwan, Hong Kong, Macao
 
 
@@ -1126,7 +1125,7 @@ def _statement(frame: pd.DataFrame, meta: Mapping[str, Any]) -> list[str]:
         ),
         (
             f"Generator: {generator}, "
-            f"copatent.loader.sample.generate(n_patents={patents}, seed={seed})."
+            f"copatent.sample.generator.generate(n_patents={patents}, seed={seed})."
         ),
         f"Rows: {len(frame):,}, incoPat export headers; ';' separates applicants, the first leads.",
         (

@@ -14,12 +14,17 @@ adcode). Conventions:
   so that exports from 2001–2020 land on today's units.
 - Two units lack coordinates in the source (那曲市, 雄安新区); :data:`COORDINATE_FIXES` supplies the
   seat's approximate position.
+
+Names are matched to units by :func:`match_regions` (a column of names or adcodes, e.g. a
+statistics table) and, one at a time, through :func:`city_by_name`, :func:`province_by_name`,
+:func:`alias`, :func:`replace_aliases` and :func:`strip_brackets`.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+from collections.abc import Iterable
 from importlib import resources
 from typing import Final
 
@@ -163,3 +168,128 @@ def city_of(adcode: str) -> str | None:
 @functools.cache
 def _city_codes() -> frozenset[str]:
     return frozenset(cities()["adcode"])
+
+
+# --------------------------------------------------------------------------------------------
+# names
+
+
+def alias(text: str) -> str:
+    """Today's name for an old one (:data:`ALIASES`), else ``text``; surrounding space stripped.
+
+    >>> alias(" 襄樊 "), alias("包头市")
+    ('襄阳市', '包头市')
+    """
+    return ALIASES.get(text.strip(), text.strip())
+
+
+def replace_aliases(text: str) -> str:
+    """Every old name inside ``text`` (an address, a name) replaced by today's.
+
+    >>> replace_aliases("山东省莱芜市钢城区")
+    '山东省济南市钢城区'
+    """
+    for old, new in _alias_pairs():
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+@functools.cache
+def _alias_pairs() -> tuple[tuple[str, str], ...]:
+    # longest first, so that 莱芜市 is replaced before 莱芜
+    return tuple(sorted(ALIASES.items(), key=lambda kv: -len(kv[0])))
+
+
+def strip_brackets(text: str) -> str:
+    """'北京(11)' / '北京（11）' -> '北京' (some exports append the code).
+
+    >>> strip_brackets("江西(36)"), strip_brackets(" 北京（11）")
+    ('江西', '北京')
+    """
+    for bracket in ("(", "（"):
+        if bracket in text:
+            text = text.split(bracket, 1)[0]
+    return text.strip()
+
+
+@functools.cache
+def city_by_name() -> dict[str, str]:
+    """City name -> adcode, for the full names and the names without their suffix (包头市, 包头).
+
+    A name two cities share goes to the first by adcode.
+
+    >>> by_name = city_by_name()
+    >>> by_name["包头"], by_name["包头市"]
+    ('150200', '150200')
+    """
+    table = cities()
+    mapping: dict[str, str] = {}
+    for adcode, name in zip(table["adcode"], table["name"], strict=True):
+        for key in _name_variants(name):
+            mapping.setdefault(key, adcode)
+    return mapping
+
+
+@functools.cache
+def province_by_name() -> dict[str, str]:
+    """Province name -> adcode, for the full and the short names (内蒙古自治区, 内蒙古).
+
+    >>> by_name = province_by_name()
+    >>> by_name["内蒙古"], by_name["内蒙古自治区"]
+    ('150000', '150000')
+    """
+    table = provinces()
+    mapping: dict[str, str] = {}
+    for adcode, name, short in zip(table["adcode"], table["name"], table["short"], strict=True):
+        mapping[name] = adcode
+        mapping[short] = adcode
+    return mapping
+
+
+def _name_variants(name: str) -> Iterable[str]:
+    yield name
+    for suffix in ("市", "地区", "盟", "自治州"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            yield name[: -len(suffix)]
+
+
+def province_of(city: object) -> str | None:
+    """The province adcode of a city adcode; None for anything that is not a string (a gap).
+
+    >>> province_of("150200"), province_of(None)
+    ('150000', None)
+    """
+    return city[:2] + "0000" if isinstance(city, str) else None
+
+
+def match_regions(keys: pd.Series, scale: str) -> pd.Series:
+    """The adcode of each region named in ``keys`` at ``scale`` (``province`` or ``city``).
+
+    A key is a 6-digit adcode of that scale, or a name as the region tables spell it, with or
+    without its suffix (北京市 / 北京, 内蒙古自治区 / 内蒙古, 包头市 / 包头), an old name
+    (:data:`ALIASES`), or a name followed by a bracketed code. A municipality is both a province
+    and a city. Keys that match nothing give ``None``.
+
+    >>> match_regions(pd.Series(["北京", "150000", "内蒙古自治区", "火星"]), "province").tolist()
+    ['110000', '150000', '150000', None]
+    >>> match_regions(pd.Series(["包头", "襄樊市", "上海市", "150200"]), "city").tolist()
+    ['150200', '420600', '310000', '150200']
+    """
+    if scale not in ("province", "city"):
+        raise ValueError(f"scale must be province or city, got {scale!r}")
+    table = provinces() if scale == "province" else cities()
+    codes = set(table["adcode"])
+    by_name = province_by_name() if scale == "province" else city_by_name()
+
+    def one(key: object) -> str | None:
+        text = strip_brackets(str(key)) if isinstance(key, str) else ""
+        if text in codes:
+            return text
+        found = by_name.get(alias(text)) if text else None
+        if found is None and scale == "city":  # a municipality named as a province
+            province = province_by_name().get(text)
+            found = province if province in MUNICIPALITIES else None
+        return found
+
+    return pd.Series([one(k) for k in keys], index=keys.index, dtype=object)

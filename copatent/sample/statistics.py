@@ -6,7 +6,7 @@ expenditure, patents granted, public library books, retail sales of consumer goo
 share of GDP and college graduates. :func:`statistics` invents values of the same eight for every
 mainland province or prefecture-level city, **correlated with the activity the sample generator
 gives each city** (its lead weight plus its mass as a participant, ``data/sample_cities.csv``;
-:data:`copatent.loader.sample.TAIL_WEIGHT` for the other cities; a province sums its cities),
+:data:`copatent.sample.generator.TAIL_WEIGHT` for the other cities; a province sums its cities),
 so that the detector finds structure in the demo. With ``a`` the activity over its median,
 square-rooted (the hubs weigh hundreds of times the tail), each indicator is ``base · a^b ·
 lognormal noise`` with its own elasticity ``b`` and noise, strongest for patents granted and
@@ -22,7 +22,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from copatent.loader import regions, sample
+from copatent import regions
+from copatent.sample import generator
 
 INDICATORS: Final[dict[str, tuple[float, float, float]]] = {
     # name: (value at median activity, elasticity b, sd of the log-normal noise)
@@ -43,14 +44,14 @@ SCALES: Final = ("province", "city")
 
 def _activity() -> pd.Series:
     """Activity of every mainland prefecture-level city, by adcode, median 1."""
-    geo = sample._geography()
-    table = sample._read_table("sample_cities.csv")
+    geo = generator._geography()
+    table = generator._read_table("sample_cities.csv")
     raw = dict(
         zip(table["city"], table["lead"].astype(float) + table["mass"].astype(float), strict=True)
     )
     cities = regions.cities().set_index("name")
     names = [str(n) for n in geo.name]
-    values = [raw.get(n, 2 * sample.TAIL_WEIGHT) for n in names]
+    values = [raw.get(n, 2 * generator.TAIL_WEIGHT) for n in names]
     activity = pd.Series(values, index=cities.loc[names, "adcode"].to_numpy(), dtype=float)
     return activity / float(activity.median())
 

@@ -1,0 +1,8 @@
+"""The synthetic sample: incoPat-format patent exports and regional statistics, for the demo.
+
+:mod:`copatent.sample.generator` writes a deterministic export with incoPat's Chinese headers
+(.xlsx or .csv) and :mod:`copatent.sample.statistics` the regional indicators beside it, for the
+geographical detector. The cities and districts are real (:mod:`copatent.regions`); the patents,
+applicants, addresses and indicator values are **SYNTHETIC**, invented from a seed, and every
+file says so. Nothing here loads data: the loader reads these files like any other export.
+"""
