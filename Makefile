@@ -46,6 +46,7 @@ lint: install
 	$(BIN)/ruff check copatent tests
 	$(BIN)/ruff format --check copatent tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 check: lint test
 

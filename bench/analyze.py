@@ -5,7 +5,7 @@
 
 For each size: generate an incoPat CSV with the sample generator (seed 1), load it with
 ``--bulk`` into a fresh server instance (not timed here: bench/load.py measures loading), then
-run ``copatent analyze``'s work (:func:`copatent.analytics.analysis.analyse`) for all four default
+run ``copatent analyze``'s work (:func:`copatent.engines.analyze`) for all four default
 periods at the province and city scales with each engine, side by side, then the same with Leiden
 added (``leiden=True``, what ``copatent subgroups`` asks for), and at the applicant scale for
 sizes up to ``--applicant-max``. The neo4j engine runs twice: the first run after the
@@ -24,17 +24,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from copatent import server
-from copatent.analytics import analysis
-from copatent.analytics.collab import DEFAULT_PERIODS, Scale
-from copatent.analytics.engines.memory import MemoryEngine
-from copatent.analytics.engines.neo4j import Neo4jEngine
+from copatent import engines, publish, server
+from copatent.analytics.analysis import Analysis
+from copatent.analytics.periods import DEFAULT_PERIODS, Scale
 from copatent.db import Database
+from copatent.engines.memory import MemoryEngine
+from copatent.engines.neo4j import Neo4jEngine
 from copatent.loader import bulk, pipeline, writer
 from copatent.sample import generator as sample
 
 
-def _nodes_edges(result: analysis.Analysis) -> str:
+def _nodes_edges(result: Analysis) -> str:
     """Nodes/edges of the last period at each scale, e.g. ``31/533, 271/1342``."""
     last = result.periods[-1]
     parts = []
@@ -73,9 +73,10 @@ def bench_size(size: int, seed: int, applicant_max: int, workdir: Path) -> list[
             for _ in ("first", "second"):  # the first run after the start pays the JIT warm-up
                 with Database(local.settings()) as db:
                     t0 = time.perf_counter()
-                    neo = analysis.analyse(
+                    neo = engines.analyze(
                         Neo4jEngine(db, leiden=leiden), scales=scales, periods=DEFAULT_PERIODS
                     )
+                    publish.collaborations(db, neo)  # as `copatent analyze` does
                     neo_s.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
             engine = MemoryEngine(
@@ -83,7 +84,7 @@ def bench_size(size: int, seed: int, applicant_max: int, workdir: Path) -> list[
                 leiden=leiden,
             )
             t1 = time.perf_counter()
-            mem = analysis.analyse(engine, scales=scales, periods=DEFAULT_PERIODS)
+            mem = engines.analyze(engine, scales=scales, periods=DEFAULT_PERIODS)
             t2 = time.perf_counter()
             if _nodes_edges(mem) != _nodes_edges(neo):
                 raise SystemExit(f"the engines disagree: {_nodes_edges(neo)} / {_nodes_edges(mem)}")

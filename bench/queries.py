@@ -4,7 +4,7 @@
     .venv/bin/python -m bench.queries --size 20000 --scale city
 
 Generates an incoPat CSV (seed 1), loads it with ``--bulk`` into a fresh server instance, then
-runs :meth:`copatent.analytics.engines.neo4j.Neo4jEngine.period_graphs` for the four default
+runs :meth:`copatent.engines.neo4j.Neo4jEngine.period_graphs` for the four default
 periods twice (the first run pays the JIT warm-up), timing every named query it runs. The
 algorithm queries run two sessions at a time, so their sums can exceed the wall-clock total.
 Prints a Markdown table for bench/RESULTS.md.
@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from copatent import server
-from copatent.analytics.collab import DEFAULT_PERIODS, Scale
-from copatent.analytics.engines.neo4j import Neo4jEngine
+from copatent.analytics.periods import DEFAULT_PERIODS, Scale
 from copatent.db import Database
+from copatent.engines.neo4j import Neo4jEngine
 from copatent.loader import bulk, pipeline, writer
 from copatent.sample import generator as sample
 

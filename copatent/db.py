@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import neo4j
 import pandas as pd
@@ -41,12 +41,6 @@ logging.getLogger("neo4j").addHandler(logging.NullHandler())
 APP_TAG: Final = f"copatent/{__version__}"
 DEFAULT_RETRY_SECONDS: Final = 30.0
 _QUERY_NAME = re.compile(r"[A-Za-z0-9_]+(?:/[A-Za-z0-9_]+)*")
-
-Algorithm = Literal[
-    "degree", "betweenness", "closeness", "local_clustering_coefficient", "wcc", "louvain", "leiden"
-]
-"""The GDS algorithms copatent runs: a closed set, so no name from outside reaches a call."""
-_ALGORITHMS: Final[frozenset[str]] = frozenset(Algorithm.__args__)  # type: ignore[attr-defined]
 
 
 class ServerNotReadyError(DatabaseUnavailableError):
@@ -283,30 +277,6 @@ class Projection:
     @property
     def relationship_count(self) -> int:
         return int(self.graph.relationship_count())
-
-    def stream(self, algorithm: Algorithm, **config: Any) -> pd.DataFrame:
-        """``gds.<algorithm>.stream`` on this graph, with a ``node_key`` column from the nodes.
-
-        ``config`` uses the client's snake_case names (``relationship_weight_property``).
-        """
-        endpoint = self._endpoint(algorithm)
-        with _translated(self.db.settings, f"gds.{algorithm}.stream"):
-            frame: pd.DataFrame = endpoint.stream(self.graph, **config)
-        return frame
-
-    def stats(self, algorithm: Algorithm, **config: Any) -> dict[str, Any]:
-        """``gds.<algorithm>.stats`` on this graph, as a dict with snake_case keys."""
-        endpoint = self._endpoint(algorithm)
-        with _translated(self.db.settings, f"gds.{algorithm}.stats"):
-            result = endpoint.stats(self.graph, **config)
-        if hasattr(result, "model_dump"):  # graphdatascience >= 2: pydantic, snake_case fields
-            return dict(result.model_dump())
-        return dict(result.to_dict())  # older clients: a pandas Series
-
-    def _endpoint(self, algorithm: str) -> Any:
-        if algorithm not in _ALGORITHMS:
-            raise QueryError(f"unknown GDS algorithm {algorithm!r}")
-        return getattr(self.db.gds(), algorithm)
 
 
 # --------------------------------------------------------------------------------------------

@@ -36,7 +36,13 @@ from pathlib import Path
 
 from copatent import db
 from copatent._errors import DatabaseUnavailableError, ServerError
-from copatent.config import DEFAULT_USER, Neo4jSettings, copatent_home, settings_from_env
+from copatent.config import (
+    DEFAULT_DATABASE,
+    DEFAULT_USER,
+    Neo4jSettings,
+    copatent_home,
+    settings_from_env,
+)
 
 NEO4J_VERSION = "5.26.24"
 """Neo4j release; GDS 2.13.9 is built against this patch (its ``gradle/dependencies.gradle``)."""
@@ -294,8 +300,8 @@ class LocalServer:
     memory: Memory = Memory()
 
     @classmethod
-    def default(cls) -> LocalServer:
-        inst = default_installation()
+    def default(cls, home: Path | None = None) -> LocalServer:
+        inst = default_installation(home)
         return cls(inst, inst.root / "default")
 
     # paths ---------------------------------------------------------------------------------
@@ -577,9 +583,26 @@ class LocalServer:
         return "\n".join(lines) + "\n"
 
 
-def connection_settings() -> Neo4jSettings:
-    """Where commands connect: ``NEO4J_URI`` and friends if set, else the default local server."""
-    return settings_from_env() or LocalServer.default().settings()
+def connection_settings(
+    *,
+    uri: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    home: Path | None = None,
+) -> Neo4jSettings:
+    """Where commands connect: ``uri`` if given, else the local server under ``home``.
+
+    ``uri`` falls back to ``NEO4J_URI`` and friends, ``home`` to ``COPATENT_HOME``.
+    """
+    if uri:
+        found = settings_from_env()
+        return Neo4jSettings(
+            uri=uri,
+            user=user or (found.user if found else DEFAULT_USER),
+            password=password if password is not None else (found.password if found else ""),
+            database=found.database if found else DEFAULT_DATABASE,
+        )
+    return settings_from_env() or LocalServer.default(home).settings()
 
 
 # --------------------------------------------------------------------------------------------

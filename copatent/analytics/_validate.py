@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
@@ -36,25 +35,3 @@ def native(value: object) -> object:
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
-
-
-def text_cells(column: pd.Series) -> pd.Series:
-    """Cells as stripped text, missing as ``""``, on a fresh 0..n-1 index."""
-    text = column.astype("string").str.strip().fillna("")
-    return pd.Series(text.to_numpy(dtype=object), dtype=object)
-
-
-def natural_order(labels: Iterable[object]) -> list[object]:
-    """Labels in numeric order when every one is a number, else in text order.
-
-    Numeric order puts "2" before "10", and equal numbers spelt apart by their text.
-
-    >>> natural_order(["10", "2", "1.0", "1"]), natural_order(["b", "a"]), natural_order([3, 1])
-    (['1', '1.0', '2', '10'], ['a', 'b'], [1, 3])
-    """
-    found = list(labels)
-    numbers = pd.to_numeric(pd.Series(found, dtype=object), errors="coerce")
-    if numbers.notna().all():
-        ranked = sorted(zip(numbers, map(str, found), range(len(found)), strict=True))
-        return [found[i] for _, _, i in ranked]
-    return sorted(found, key=str)

@@ -1,7 +1,8 @@
 """From an engine's period networks to the study's tables: Table 1, Table 2, flows, edge tiers.
 
-One :func:`analyse` call runs an engine for the requested scales and periods and derives, with the
-same functions whichever engine ran:
+:func:`analyze` takes the period networks an engine computed for the requested scales and periods
+(:class:`~copatent.analytics.periods.PeriodGraph`, the baseline period among them) and derives,
+with the same functions whichever engine ran:
 
 - Table 1 (:meth:`Analysis.table1`): the indicators of every period × scale
   (:mod:`copatent.analytics.indicators`), modularity from the engine's Louvain partition;
@@ -18,24 +19,25 @@ is left empty and the reason is kept in :attr:`PeriodTables.notes`.
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Final
 
 import pandas as pd
 
 from copatent._errors import InputError
 from copatent.analytics import breaks, flow
-from copatent.analytics.collab import DEFAULT_PERIODS, Scale
-from copatent.analytics.engines.base import Engine, PeriodGraph, period_label
+from copatent.analytics.defaults import DEFAULT_CLASSES
 from copatent.analytics.indicators import Indicators, indicators
-
-DEFAULT_BASELINE: Final = (2016, 2020)
-"""The period whose edge-weight breaks define the edge tiers of every period."""
+from copatent.analytics.periods import (
+    DEFAULT_BASELINE,
+    DEFAULT_PERIODS,
+    Period,
+    PeriodGraph,
+    Scale,
+)
+from copatent.analytics.periods import (
+    periods as distinct_periods,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,20 +60,22 @@ class PeriodTables:
 
 @dataclass(frozen=True, eq=False)
 class Analysis:
-    """Everything :func:`analyse` computed, keyed by ``(scale, period label)``."""
+    """Everything :func:`analyze` computed, keyed by ``(scale, period label)``."""
 
     engine: str
     scales: tuple[Scale, ...]
-    periods: tuple[tuple[int, int], ...]
-    baseline: tuple[int, int]
+    periods: tuple[Period, ...]
+    baseline: Period
     classes: int
     tables: dict[tuple[Scale, str], PeriodTables]
     edge_breaks: dict[Scale, breaks.Breaks | None] = field(default_factory=dict)
+    graphs: dict[Scale, tuple[PeriodGraph, ...]] = field(default_factory=dict)
+    """Every period network the tables came from, the baseline's among them."""
 
     def __iter__(self) -> Iterator[PeriodTables]:
         for scale in self.scales:
             for period in self.periods:
-                yield self.tables[(scale, period_label(period))]
+                yield self.tables[(scale, period.label)]
 
     def table1(self) -> pd.DataFrame:
         """One row per scale × period: the indicators, the unplaced collaborations, notes."""
@@ -106,70 +110,47 @@ class Analysis:
                     "range": found.label(tier, open_ends=True),
                 }
                 for period in self.periods:
-                    edges = self.tables[(scale, period_label(period))].edges
-                    row[period_label(period)] = int((edges["tier"] == tier).sum())
+                    edges = self.tables[(scale, period.label)].edges
+                    row[period.label] = int((edges["tier"] == tier).sum())
                 rows.append(row)
         return pd.DataFrame(rows)
 
     def notes(self) -> list[str]:
         return [note for t in self for note in t.notes]
 
-    def write(self, out: Path) -> list[Path]:
-        """Write the CSV files into ``out`` (created); each file appears whole or not at all."""
-        writable_folder(out)
-        written = [
-            write_csv(self.table1(), out / "table1.csv"),
-            write_csv(self.edge_tiers(), out / "edge_tiers.csv"),
-        ]
-        for t in self:
-            stem = f"{t.graph.scale}_{t.graph.label}"
-            written.append(write_csv(t.centrality, out / f"centrality_{stem}.csv"))
-            written.append(write_csv(t.flow, out / f"flow_{stem}.csv"))
-            written.append(write_csv(t.edges, out / f"edges_{stem}.csv"))
-        return written
+
+def needed_periods(
+    periods: Sequence[tuple[int, int]], baseline: tuple[int, int]
+) -> tuple[Period, ...]:
+    """The periods an engine computes for :func:`analyze`: ``periods``, then the baseline."""
+    wanted = distinct_periods(periods)
+    base = Period.of(baseline)
+    return wanted if base in wanted else (*wanted, base)
 
 
-def writable_folder(out: Path) -> Path:
-    """Create ``out`` if needed and check that files can be written in it (one-line errors)."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out, prefix=".copatent-"):
-            pass
-    except OSError as exc:
-        raise InputError(f"{out}: cannot write the tables there: {exc.strerror or exc}") from None
-    return out
-
-
-def parse_period(text: str) -> tuple[int, int]:
-    """``"2016-2020"`` → ``(2016, 2020)``; a clear error for anything else.
-
-    >>> parse_period("2001-2005")
-    (2001, 2005)
-    """
-    found = re.fullmatch(r"\s*([0-9]{4})\s*-\s*([0-9]{4})\s*", text)
-    if found:
-        start, end = int(found[1]), int(found[2])
-        if start <= end:
-            return start, end
-    raise InputError(f"period {text!r}: expected two years START-END with START <= END")
-
-
-def analyse(
-    engine: Engine,
+def analyze(
+    graphs: Mapping[Scale, Sequence[PeriodGraph]],
     *,
-    scales: Sequence[Scale],
     periods: Sequence[tuple[int, int]] = DEFAULT_PERIODS,
     baseline: tuple[int, int] = DEFAULT_BASELINE,
-    classes: int = breaks.DEFAULT_CLASSES,
+    classes: int = DEFAULT_CLASSES,
+    engine: str = "",
 ) -> Analysis:
-    """Run ``engine`` for ``scales`` × ``periods`` (plus the baseline) and derive every table."""
-    wanted = tuple(dict.fromkeys(periods))
-    computed = wanted if baseline in wanted else (*wanted, baseline)
+    """Derive every table from the period networks of each scale (``periods`` and the baseline).
+
+    ``graphs`` maps each scale to its networks of :func:`needed_periods`; ``engine`` names the
+    engine that computed them, for the record.
+    """
+    wanted = distinct_periods(periods)
+    baseline = Period.of(baseline)
     tables: dict[tuple[Scale, str], PeriodTables] = {}
     edge_breaks: dict[Scale, breaks.Breaks | None] = {}
-    for scale in scales:
-        graphs = {g.period: g for g in engine.period_graphs(scale, computed)}
-        base = graphs[baseline]
+    for scale, found in graphs.items():
+        by_period = {g.period: g for g in found}
+        missing = [p.label for p in (*wanted, baseline) if p not in by_period]
+        if missing:
+            raise ValueError(f"no {scale} network for {', '.join(missing)}")
+        base = by_period[baseline]
         what = f"edge weights of {scale} {base.label} (the baseline of the edge tiers)"
         try:
             edge_breaks[scale] = breaks.jenks(base.edges["weight"], classes, what=what)
@@ -179,17 +160,18 @@ def analyse(
         else:
             base_note = ""
         for period in wanted:
-            tables[(scale, period_label(period))] = _period_tables(
-                graphs[period], edge_breaks[scale], base_note, classes
+            tables[(scale, period.label)] = _period_tables(
+                by_period[period], edge_breaks[scale], base_note, classes
             )
     return Analysis(
-        engine=engine.name,
-        scales=tuple(scales),
+        engine=engine,
+        scales=tuple(graphs),
         periods=wanted,
         baseline=baseline,
         classes=classes,
         tables=tables,
         edge_breaks=edge_breaks,
+        graphs={scale: tuple(found) for scale, found in graphs.items()},
     )
 
 
@@ -248,16 +230,3 @@ def _add_tiers(frame: pd.DataFrame, column: str, classes: int, what: str, notes:
         notes.append(found.reason)
     frame["tier"] = pd.array(found.tier, dtype="Int64")
     frame["tier_range"] = [label or "" for label in found.label]
-
-
-def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """UTF-8 with BOM (opens correctly in Excel), written to a temporary file and renamed."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(handle)
-    try:
-        frame.to_csv(temporary, index=False, encoding="utf-8-sig")
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path

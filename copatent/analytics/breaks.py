@@ -34,9 +34,7 @@ import numpy.typing as npt
 
 from copatent._errors import InputError
 from copatent.analytics._validate import as_numbers
-
-DEFAULT_CLASSES: Final = 4
-"""Classes of the study's tiers (DESIGN.md item 8)."""
+from copatent.analytics.defaults import DEFAULT_CLASSES
 
 
 @dataclass(frozen=True)

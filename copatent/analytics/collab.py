@@ -14,19 +14,11 @@ the same inside the database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
 import pandas as pd
 
-Scale = Literal["province", "city", "applicant"]
-SCALES: Final[tuple[Scale, ...]] = ("province", "city", "applicant")
-DEFAULT_PERIODS: Final[tuple[tuple[int, int], ...]] = (
-    (2001, 2005),
-    (2006, 2010),
-    (2011, 2015),
-    (2016, 2020),
-)
-"""Application-year periods of the study, inclusive at both ends."""
+from copatent.analytics.periods import Period, Scale
 
 _KEY: Final[dict[Scale, str]] = {
     "province": "province_adcode",
@@ -87,14 +79,10 @@ class PeriodNetwork:
     """
 
     scale: Scale
-    period: tuple[int, int]
+    period: Period
     edges: pd.DataFrame
     internal: pd.Series
     unplaced: int
-
-    @property
-    def label(self) -> str:
-        return f"{self.period[0]}-{self.period[1]}"
 
 
 def period_network(
@@ -121,4 +109,4 @@ def period_network(
     edges = (
         pairs[~inside].groupby(["source", "target"], sort=True).size().reset_index(name="weight")
     )
-    return PeriodNetwork(scale, period, edges, internal, int((~placed).sum()))
+    return PeriodNetwork(scale, Period.of(period), edges, internal, int((~placed).sum()))

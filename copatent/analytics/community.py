@@ -20,23 +20,18 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Sequence
-from typing import Final, TypeAlias
+from typing import TypeAlias
 
 import igraph as ig
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from copatent.analytics.defaults import DEFAULT_RESTARTS, DEFAULT_SEED
 from copatent.analytics.network import Network
 
 Labels: TypeAlias = Sequence[object] | np.ndarray
 """One group label per node, in node order."""
-
-DEFAULT_SEED: Final = 42
-"""Seed of every randomised step (Louvain's node orders, sampled betweenness)."""
-
-DEFAULT_RESTARTS: Final = 10
-"""Louvain (and Leiden) runs per network; the best partition by modularity is kept."""
 
 
 def canonical_labels(labels: Labels) -> np.ndarray:

@@ -47,11 +47,6 @@ SIGN_NOTE: Final[str] = (
 """One sentence on the sign of ``A`` for printing under a flow table."""
 
 
-def describe_sign() -> str:
-    """:data:`SIGN_NOTE`: the sign convention of ``A`` in one sentence."""
-    return SIGN_NOTE
-
-
 @dataclass(frozen=True)
 class FlowSummary:
     """How many nodes lead, take part, balance, or have no collaboration."""

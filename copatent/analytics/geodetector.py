@@ -63,9 +63,10 @@ from scipy import stats
 
 from copatent._errors import InputError
 from copatent.analytics import breaks
-from copatent.analytics._validate import native, natural_order, text_cells
-from copatent.loader._validate import listing
+from copatent.analytics._validate import native
+from copatent.analytics.defaults import DEFAULT_DISCRETIZATION
 from copatent.regions import match_regions
+from copatent.tables import listing, natural_order, text_cells
 
 Variance = Literal["sample", "population"]
 Singletons = Literal["keep", "drop"]
@@ -386,8 +387,6 @@ def pairs(names: Sequence[str]) -> list[tuple[str, str]]:
 # ------------------------------------------------------------------------------------------------
 # a whole table: discretisation, then the detectors
 
-DEFAULT_DISCRETIZATION: Final = "jenks:5"
-"""Jenks natural breaks into 5 classes: the study's and the paper's choice."""
 
 OPTIMAL_CLASSES: Final = (3, 8)
 """Class counts tried by optimal discretisation, inclusive."""

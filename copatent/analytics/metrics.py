@@ -71,13 +71,18 @@ import pandas as pd
 from copatent._errors import InputError
 from copatent.analytics import flow, subgroups
 from copatent.analytics._validate import native as _native
-from copatent.analytics._validate import natural_order, text_cells
-from copatent.analytics.breaks import DEFAULT_CLASSES, Breaks, tiers_where_possible
+from copatent.analytics.breaks import Breaks, tiers_where_possible
 from copatent.analytics.centrality import MEASURES, node_measures
-from copatent.analytics.community import DEFAULT_RESTARTS, DEFAULT_SEED, louvain
+from copatent.analytics.community import louvain
+from copatent.analytics.defaults import (
+    DEFAULT_CLASSES,
+    DEFAULT_DEPTH,
+    DEFAULT_RESTARTS,
+    DEFAULT_SEED,
+)
 from copatent.analytics.indicators import Indicators, indicators
 from copatent.analytics.network import Network
-from copatent.loader._validate import listing, one_line, preview
+from copatent.tables import listing, natural_order, one_line, preview, text_cells
 
 JSON_KEYS: Final[tuple[str, ...]] = (
     "nodes",
@@ -130,7 +135,7 @@ class Concor:
     """A CONCOR partition (:func:`copatent.analytics.subgroups.concor`)."""
 
     self_ties: subgroups.SelfTies = "reciprocal"
-    depth: int = subgroups.DEFAULT_DEPTH
+    depth: int = DEFAULT_DEPTH
     binary: bool = False
 
 

@@ -43,10 +43,12 @@ import pandas as pd
 
 from copatent.analytics import community
 from copatent.analytics._validate import native
+from copatent.analytics.analysis import Analysis
+from copatent.analytics.defaults import DEFAULT_DEPTH
+from copatent.analytics.periods import Scale
 
 SelfTies = Literal["reciprocal", "ignore"]
 
-DEFAULT_DEPTH: Final = 2
 CUTOFF: Final = 0.9999999
 MAX_ITER: Final = 50
 
@@ -386,11 +388,11 @@ JSON_KEYS: Final[tuple[str, ...]] = (
 """Keys of :meth:`Subgroups.as_dict` after the member lists, in order (also the keys
 ``copatent metrics --groups`` / ``--concor`` adds to its ``--json`` object)."""
 
-Method = Literal["concor", "louvain", "leiden", "groups"]
+Partition = Literal["concor", "louvain", "leiden", "groups"]
 """Where a partition comes from; ``groups`` is one given by the user (``metrics --groups``)."""
 
-METHODS: Final[tuple[Method, ...]] = ("concor", "louvain", "leiden")
-"""The methods ``copatent subgroups`` computes."""
+PARTITIONS: Final[tuple[Partition, ...]] = ("concor", "louvain", "leiden")
+"""The partitions ``copatent subgroups`` computes."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -406,7 +408,7 @@ class Subgroups:
     and the modularity-based communities can be compared on one scale.
     """
 
-    method: Method
+    method: Partition
     members: pd.DataFrame
     blocks: pd.DataFrame
     matrices: BlockMatrices
@@ -455,7 +457,7 @@ class Subgroups:
 
 
 def describe(
-    method: Method,
+    method: Partition,
     weights: FloatMatrix,
     labels: npt.ArrayLike,
     centrality: pd.DataFrame,
@@ -497,3 +499,51 @@ def describe(
         ei_valued=ei_index(weights, labels, valued=True, undirected=undirected),
         modularity=community.modularity(weights, np.asarray(labels)),
     )
+
+
+@dataclass(frozen=True, eq=False)
+class PeriodSubgroups:
+    """One partition of one period's network at one scale."""
+
+    scale: Scale
+    period: str
+    """The period's label, ``2016-2020``."""
+    subgroups: Subgroups
+
+
+def of_analysis(
+    result: Analysis,
+    methods: Sequence[Partition],
+    *,
+    depth: int = DEFAULT_DEPTH,
+    self_ties: SelfTies = "reciprocal",
+    binary: bool = False,
+) -> list[PeriodSubgroups]:
+    """Every partition in ``methods`` of every network of ``result`` that has an edge.
+
+    CONCOR runs here (``depth``, ``self_ties``, on the ties present when ``binary``); Louvain and
+    Leiden are the engine's partitions (:attr:`PeriodGraph.communities`, :attr:`PeriodGraph.leiden`,
+    the latter present only when the engine was asked for it).
+    """
+    found = []
+    for t in result:
+        if t.graph.edges.empty:
+            continue
+        order = t.graph.nodes["node"].tolist()
+        centrality = t.centrality.set_index("node").loc[order].reset_index()
+        weights = t.graph.network.weights.toarray()
+        for m in methods:
+            if m == "concor":
+                labels = concor(weights, depth=depth, self_ties=self_ties, binary=binary)
+            elif m == "louvain":
+                labels = t.graph.communities
+            elif m == "leiden" and t.graph.leiden is not None:
+                labels = t.graph.leiden
+            else:
+                raise ValueError(f"no {m} partition in the networks")
+            found.append(
+                PeriodSubgroups(
+                    t.graph.scale, t.graph.label, describe(m, weights, labels, centrality)
+                )
+            )
+    return found

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
-from typing import Annotated, TypeAlias
+from typing import TYPE_CHECKING, Annotated, TypeAlias
 
-import numpy as np
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from copatent.analytics import subgroups
 from copatent.commands._output import console
+
+if TYPE_CHECKING:
+    from copatent.analytics import subgroups
 
 
 class SelfTies(StrEnum):
@@ -81,7 +82,7 @@ def print_blocks(title: str, g: subgroups.Subgroups, *, ties: str = "ties") -> N
         for s in range(len(m.blocks)):
             binary, valued = m.density_binary[r, s], m.density_valued[r, s]
             mark = "■" if m.image_binary[r, s] else "·"
-            cells.append("-" if np.isnan(binary) else f"{mark} {binary:.3f} · {valued:.3f}")
+            cells.append("-" if math.isnan(binary) else f"{mark} {binary:.3f} · {valued:.3f}")
         density.add_row(f"block {b}", *cells)
     console.print(density)
     ei = Table(title=f"E-I index (binary {ties})", title_justify="left")

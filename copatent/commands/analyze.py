@@ -2,45 +2,29 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from copatent.analytics import analysis, community, flow
-from copatent.analytics.collab import DEFAULT_PERIODS, SCALES, Scale
-from copatent.analytics.engines.base import Engine, period_label
-from copatent.analytics.engines.neo4j import DEFAULT_BETWEENNESS_SOURCES
-from copatent.commands._engines import (
-    EngineChoice,
-    EngineOption,
-    InputsOption,
-    RestartsOption,
-    check_inputs,
-    open_engine,
-    require_edges,
+from copatent.analytics.defaults import DEFAULT_CLASSES
+from copatent.analytics.periods import DEFAULT_BASELINE, Period, Scale
+from copatent.commands._options import (
+    DEFAULT_CONNECTION,
+    DEFAULT_ENGINE,
+    Connection,
+    JsonOption,
+    ScaleChoice,
+    chosen_periods,
+    chosen_scales,
+    grouped,
 )
-from copatent.commands._inputs import (
-    ColumnsOption,
-    DropPolicyOption,
-    KeywordsOption,
-    Policy,
-    Topic,
-    TopicOption,
-)
-from copatent.commands._output import console, emit_json
+from copatent.engines.settings import EngineSettings
 
-
-class ScaleChoice(StrEnum):
-    province = "province"
-    city = "city"
-    applicant = "applicant"
-    all = "all"
-
+if TYPE_CHECKING:
+    from copatent.analytics.analysis import Analysis
 
 _PLURAL: dict[Scale, str] = {"province": "provinces", "city": "cities", "applicant": "applicants"}
 
@@ -65,10 +49,14 @@ _ROWS = {
 }
 
 
+@grouped
 def analyze(
     scale: Annotated[
-        ScaleChoice, typer.Option(help="Scale of the networks; all = province, city, applicant.")
-    ] = ScaleChoice.all,
+        list[ScaleChoice] | None,
+        typer.Option(
+            help="Scale of the networks, repeatable; all (default) = province, city, applicant."
+        ),
+    ] = None,
     period: Annotated[
         list[str] | None,
         typer.Option(
@@ -78,8 +66,10 @@ def analyze(
     ] = None,
     baseline: Annotated[
         str, typer.Option(help="Period whose edge-weight breaks define every period's edge tiers.")
-    ] = period_label(analysis.DEFAULT_BASELINE),
-    classes: Annotated[int, typer.Option(min=2, help="Natural-break classes (Jenks).")] = 4,
+    ] = DEFAULT_BASELINE.label,
+    classes: Annotated[
+        int, typer.Option(min=2, help="Natural-break classes (Jenks).")
+    ] = DEFAULT_CLASSES,
     isolates: Annotated[
         bool,
         typer.Option(
@@ -87,55 +77,46 @@ def analyze(
             help="Keep regions whose collaborations were all internal, as isolated nodes.",
         ),
     ] = False,
-    engine: EngineOption = EngineChoice.neo4j,
-    inputs: InputsOption = None,
-    columns: ColumnsOption = None,
-    topic: TopicOption = Topic.rare_earth,
-    keywords: KeywordsOption = None,
-    drop_policy: DropPolicyOption = Policy.patent,
     out: Annotated[Path, typer.Option(file_okay=False, help="Folder for the CSV tables.")] = Path(
         "analysis"
     ),
     top: Annotated[int, typer.Option(min=1, help="Rows of Table 2 printed per period.")] = 10,
-    restarts: RestartsOption = community.DEFAULT_RESTARTS,
-    seed: Annotated[
-        int, typer.Option(help="Seed of Louvain's node orders and of sampled betweenness.")
-    ] = community.DEFAULT_SEED,
-    betweenness_sources: Annotated[
-        int,
-        typer.Option(
-            min=1,
-            help="neo4j engine: networks with more nodes get betweenness estimated from this "
-            "many sampled source nodes (said in the output).",
-        ),
-    ] = DEFAULT_BETWEENNESS_SOURCES,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    settings: EngineSettings = DEFAULT_ENGINE,
+    connection: Connection = DEFAULT_CONNECTION,
+    as_json: JsonOption = False,
 ) -> None:
     """Build the collaboration networks per period and scale and compute the study's tables.
 
     Writes into --out: table1.csv (indicators by period x scale), edge_tiers.csv, and per scale
     and period centrality_<scale>_<period>.csv, flow_<scale>_<period>.csv and
-    edges_<scale>_<period>.csv (with tiers).
+    edges_<scale>_<period>.csv (with tiers). With the neo4j engine the networks are also written
+    to the graph as COLLABORATES {scale, period, weight} relationships, for Neo4j Browser.
     """
-    periods = _periods(period)
-    base = analysis.parse_period(baseline)
-    scales: tuple[Scale, ...] = SCALES if scale is ScaleChoice.all else (scale.value,)  # type: ignore[assignment]
-    check_inputs(engine, inputs)
-    analysis.writable_folder(out)
-    with open_engine(
-        inputs,
-        columns=columns,
-        topic=topic,
-        keywords=keywords,
-        drop_policy=drop_policy,
-        seed=seed,
-        restarts=restarts,
-        betweenness_sources=betweenness_sources,
-        isolates=isolates,
-    ) as (chosen, _):
-        result = _run(chosen, scales, periods, base, classes)
+    import dataclasses  # noqa: PLC0415
+
+    from copatent import engines, publish  # noqa: PLC0415
+    from copatent.commands._output import console, emit_json  # noqa: PLC0415
+    from copatent.report.analysis import write_analysis  # noqa: PLC0415
+    from copatent.report.files import writable_folder  # noqa: PLC0415
+
+    periods = chosen_periods(period)
+    base = Period.parse(baseline)
+    scales = chosen_scales(scale or [ScaleChoice.all])
+    writable_folder(out)
+    settings = dataclasses.replace(settings, isolates=isolates)
+    with (
+        engines.open_engine(
+            settings, connection.settings() if settings.name == "neo4j" else None
+        ) as (engine, db),
+        console.status(f"analysing with the {engine.name} engine"),
+    ):
+        result = engines.analyze(
+            engine, scales=scales, periods=periods, baseline=base, classes=classes
+        )
+        if db is not None:
+            publish.collaborations(db, result)
     require_edges(result)
-    files = result.write(out)
+    files = write_analysis(result, out)
     if as_json:
         emit_json(_as_json(result, files, top))
         return
@@ -143,28 +124,22 @@ def analyze(
     console.print(f"{len(files)} tables written to {out}/")
 
 
-def _periods(values: list[str] | None) -> tuple[tuple[int, int], ...]:
-    if not values or values == ["all"]:
-        return DEFAULT_PERIODS
-    return tuple(analysis.parse_period(v) for v in values)
+def require_edges(result: Analysis) -> None:
+    """One line when no network of ``result`` has an edge: nothing to tabulate."""
+    from copatent._errors import InputError  # noqa: PLC0415
 
-
-def _run(
-    engine: Engine,
-    scales: tuple[Scale, ...],
-    periods: tuple[tuple[int, int], ...],
-    baseline: tuple[int, int],
-    classes: int,
-) -> analysis.Analysis:
-    with console.status(f"analysing with the {engine.name} engine"):
-        return analysis.analyse(
-            engine, scales=scales, periods=periods, baseline=baseline, classes=classes
+    if all(t.graph.edges.empty for t in result):
+        raise InputError(
+            "no collaborations between different nodes in the chosen periods and scales: load "
+            "multi-applicant patents first (copatent load), or choose other periods or scales"
         )
 
 
-def _print(result: analysis.Analysis, top: int) -> None:
+def _print(result: Analysis, top: int) -> None:
+    from copatent.commands._output import console  # noqa: PLC0415
+
     table1 = result.table1()
-    labels = [period_label(p) for p in result.periods]
+    labels = [p.label for p in result.periods]
     for scale in result.scales:
         rows = table1[table1["scale"] == scale].set_index("period")
         table = Table(title=f"Table 1 · {scale} networks", title_justify="left")
@@ -186,14 +161,18 @@ def _print(result: analysis.Analysis, top: int) -> None:
         console.print(f"note: {note}", markup=False, highlight=False)
 
 
-def _print_top(result: analysis.Analysis, scale: Scale, top: int) -> None:
+def _print_top(result: Analysis, scale: Scale, top: int) -> None:
+    import pandas as pd  # noqa: PLC0415
+
+    from copatent.commands._output import console  # noqa: PLC0415
+
     table = Table(
         title=f"Table 2 · top {top} {_PLURAL[scale]} by weighted degree "
         f"(T = natural-break tier, 1 = lowest of {result.classes})",
         title_justify="left",
     )
     table.add_column("#", justify="right")
-    labels = [period_label(p) for p in result.periods]
+    labels = [p.label for p in result.periods]
     columns = []
     for label in labels:
         table.add_column(label)
@@ -211,7 +190,10 @@ def _print_top(result: analysis.Analysis, scale: Scale, top: int) -> None:
     console.print(table)
 
 
-def _print_flow(result: analysis.Analysis, scale: Scale) -> None:
+def _print_flow(result: Analysis, scale: Scale) -> None:
+    from copatent.analytics import flow  # noqa: PLC0415
+    from copatent.commands._output import console  # noqa: PLC0415
+
     table = Table(title=f"effective flow · {scale}", title_justify="left", caption=flow.SIGN_NOTE)
     table.add_column("period")
     table.add_column("net outflow (lead)", justify="right")
@@ -219,7 +201,7 @@ def _print_flow(result: analysis.Analysis, scale: Scale) -> None:
     table.add_column("balanced", justify="right")
     table.add_column("strongest leader")
     for p in result.periods:
-        t = result.tables[(scale, period_label(p))]
+        t = result.tables[(scale, p.label)]
         summary = flow.summarize(t.flow)
         leaders = t.flow[t.flow["role"] == "leader"]  # sorted by A, highest first
         lead = leaders.iloc[0] if len(leaders) else None
@@ -227,7 +209,7 @@ def _print_flow(result: analysis.Analysis, scale: Scale) -> None:
             "" if lead is None else f"{escape(str(lead['name']))} A={lead['effective_flow']:.3f}"
         )
         table.add_row(
-            period_label(p),
+            p.label,
             str(summary.net_outflow),
             str(summary.net_inflow),
             str(summary.balanced),
@@ -236,14 +218,14 @@ def _print_flow(result: analysis.Analysis, scale: Scale) -> None:
     console.print(table)
 
 
-def _print_edge_tiers(result: analysis.Analysis) -> None:
+def _print_edge_tiers(result: Analysis) -> None:
+    from copatent.commands._output import console  # noqa: PLC0415
+
     tiers = result.edge_tiers()
     if tiers.empty:
         return
-    labels = [period_label(p) for p in result.periods]
-    table = Table(
-        title=f"edges per tier (breaks of {period_label(result.baseline)})", title_justify="left"
-    )
+    labels = [p.label for p in result.periods]
+    table = Table(title=f"edges per tier (breaks of {result.baseline.label})", title_justify="left")
     table.add_column("scale")
     table.add_column("tier (weights)")
     for label in labels:
@@ -259,17 +241,19 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _as_json(result: analysis.Analysis, files: list[Path], top: int) -> dict[str, Any]:
+def _as_json(result: Analysis, files: list[Path], top: int) -> dict[str, Any]:
+    from copatent.analytics import flow  # noqa: PLC0415
+
     return {
         "engine": result.engine,
         "scales": list(result.scales),
-        "periods": [period_label(p) for p in result.periods],
-        "baseline": period_label(result.baseline),
+        "periods": [p.label for p in result.periods],
+        "baseline": result.baseline.label,
         "classes": result.classes,
         "table1": result.table1().to_dict("records"),
         "top": {
             scale: {
-                period_label(p): result.tables[(scale, period_label(p))]
+                p.label: result.tables[(scale, p.label)]
                 .centrality.head(top)[["node", "name", "weighted_degree", "tier"]]
                 .astype(object)
                 .where(lambda f: f.notna(), None)
@@ -280,9 +264,7 @@ def _as_json(result: analysis.Analysis, files: list[Path], top: int) -> dict[str
         },
         "flow": {
             scale: {
-                period_label(p): flow.summarize(
-                    result.tables[(scale, period_label(p))].flow
-                ).as_dict()
+                p.label: flow.summarize(result.tables[(scale, p.label)].flow).as_dict()
                 for p in result.periods
             }
             for scale in result.scales

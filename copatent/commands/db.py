@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from copatent import db, server
+from copatent.commands._options import (
+    DEFAULT_CONNECTION,
+    Connection,
+    HomeOption,
+    JsonOption,
+    grouped,
+)
 from copatent.commands._output import console, emit_json, key_values
 
-app = typer.Typer(help="The local Neo4j 5.26 + Graph Data Science server.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from copatent import server
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+app = typer.Typer(help="The local Neo4j 5.26 + Graph Data Science server.", no_args_is_help=True)
 
 
 def _show(status: server.Status, *, as_json: bool, title: str) -> None:
@@ -35,11 +42,13 @@ def _show(status: server.Status, *, as_json: bool, title: str) -> None:
 
 
 @app.command()
-def install(as_json: JsonOption = False) -> None:
+def install(home: HomeOption = None, as_json: JsonOption = False) -> None:
     """Resolve Neo4j and Graph Data Science from Maven Central into COPATENT_HOME."""
+    from copatent import server  # noqa: PLC0415
+
     started = time.monotonic()
     with console.status("installing", spinner="dots") as spinner:
-        inst, downloaded = server.install(on_step=spinner.update)
+        inst, downloaded = server.install(server.default_installation(home), on_step=spinner.update)
     seconds = round(time.monotonic() - started, 1)
     result = {
         "installation": str(inst.root),
@@ -68,19 +77,24 @@ def start(
         int | None,
         typer.Option(help="HTTP port for Neo4j Browser (default: last used, else 7474)."),
     ] = None,
+    home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Start the server in the background and wait until GDS answers."""
-    local = server.LocalServer.default()
+    from copatent import server  # noqa: PLC0415
+
+    local = server.LocalServer.default(home)
     with console.status("starting Neo4j", spinner="dots"):
         status = local.start(bolt_port=port, http_port=http_port)
     _show(status, as_json=as_json, title="copatent db: running")
 
 
 @app.command()
-def stop(as_json: JsonOption = False) -> None:
+def stop(home: HomeOption = None, as_json: JsonOption = False) -> None:
     """Shut the server down cleanly."""
-    stopped = server.LocalServer.default().stop()
+    from copatent import server  # noqa: PLC0415
+
+    stopped = server.LocalServer.default(home).stop()
     if as_json:
         emit_json({"stopped": stopped})
     else:
@@ -88,15 +102,20 @@ def stop(as_json: JsonOption = False) -> None:
 
 
 @app.command()
-def status(as_json: JsonOption = False) -> None:
+def status(home: HomeOption = None, as_json: JsonOption = False) -> None:
     """Say whether the server runs, with its pid, URI, versions and data directory."""
-    _show(server.LocalServer.default().status(), as_json=as_json, title="copatent db status")
+    from copatent import server  # noqa: PLC0415
+
+    _show(server.LocalServer.default(home).status(), as_json=as_json, title="copatent db status")
 
 
 @app.command()
-def ping(as_json: JsonOption = False) -> None:
+@grouped
+def ping(connection: Connection = DEFAULT_CONNECTION, as_json: JsonOption = False) -> None:
     """Connect to the configured server (NEO4J_URI, else the local one) and print its versions."""
-    settings = server.connection_settings()
+    from copatent import db  # noqa: PLC0415
+
+    settings = connection.settings()
     versions = db.server_versions(settings)
     result = {"uri": settings.uri, "user": settings.user, "database": settings.database, **versions}
     if as_json:

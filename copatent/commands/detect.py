@@ -2,41 +2,34 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from copatent._errors import InputError
-from copatent.analytics import analysis, community, geodetector
-from copatent.analytics.engines.base import period_label
-from copatent.analytics.engines.neo4j import DEFAULT_BETWEENNESS_SOURCES
-from copatent.commands._engines import (
-    EngineChoice,
-    EngineOption,
-    InputsOption,
+from copatent.analytics.defaults import DEFAULT_DISCRETIZATION
+from copatent.analytics.periods import DEFAULT_BASELINE
+from copatent.commands._options import (
+    DEFAULT_CONNECTION,
+    DEFAULT_ENGINE,
+    Connection,
+    JsonOption,
     RegionScale,
-    check_inputs,
-    open_engine,
-    require_edges,
+    chosen_periods,
+    chosen_scales,
+    grouped,
 )
-from copatent.commands._inputs import (
-    ColumnsOption,
-    DropPolicyOption,
-    KeywordsOption,
-    Policy,
-    Topic,
-    TopicOption,
-)
-from copatent.commands._output import console, emit_json
-from copatent.commands.metrics import read_table
-from copatent.loader._validate import one_line
+from copatent.engines.settings import EngineSettings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from copatent.analytics import geodetector
 
 
 class VarianceChoice(StrEnum):
@@ -52,6 +45,7 @@ class SingletonChoice(StrEnum):
 DEFAULT_Y = "weighted_degree"
 
 
+@grouped
 def detect(
     data: Annotated[
         Path | None,
@@ -97,7 +91,7 @@ def detect(
             "equal:K, geometric:K, sd:K, none (values as categories), optimal[:MIN-MAX] (the "
             "method and K of highest q, K from 3 to 8 by default)."
         ),
-    ] = geodetector.DEFAULT_DISCRETIZATION,
+    ] = DEFAULT_DISCRETIZATION,
     interaction: Annotated[
         bool, typer.Option("--interaction", help="Add the interaction detector.")
     ] = False,
@@ -117,13 +111,16 @@ def detect(
         typer.Option(help="Strata of one row: keep (default) or drop their rows."),
     ] = SingletonChoice.keep,
     scale: Annotated[
-        RegionScale, typer.Option(help="With --factors: the network scale.")
-    ] = RegionScale.province,
+        list[RegionScale] | None,
+        typer.Option(
+            help="With --factors: the network scale, repeatable (default province; all = both)."
+        ),
+    ] = None,
     period: Annotated[
         list[str] | None,
         typer.Option(
             help="With --factors: the period START-END of the network, repeatable. Default: "
-            f"{period_label(analysis.DEFAULT_BASELINE)}."
+            f"{DEFAULT_BASELINE.label}."
         ),
     ] = None,
     out: Annotated[
@@ -135,13 +132,9 @@ def detect(
             "_ecological.csv (<name>: the --data file's stem, or <scale>_<period>).",
         ),
     ] = None,
-    engine: EngineOption = EngineChoice.neo4j,
-    inputs: InputsOption = None,
-    columns: ColumnsOption = None,
-    topic: TopicOption = Topic.rare_earth,
-    keywords: KeywordsOption = None,
-    drop_policy: DropPolicyOption = Policy.patent,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    settings: EngineSettings = DEFAULT_ENGINE,
+    connection: Connection = DEFAULT_CONNECTION,
+    as_json: JsonOption = False,
 ) -> None:
     """The geographical detector (Wang et al. 2010): which factors explain y's spatial pattern.
 
@@ -159,6 +152,14 @@ def detect(
     significant); notes. With --factors the object also has scale and period, and one object
     per scale and period is listed under "detections"; with --out, "files" lists the CSVs.
     """
+    import dataclasses  # noqa: PLC0415
+
+    from copatent import engines, publish  # noqa: PLC0415
+    from copatent.analytics import geodetector  # noqa: PLC0415
+    from copatent.commands._output import emit_json  # noqa: PLC0415
+    from copatent.commands.analyze import require_edges  # noqa: PLC0415
+    from copatent.report.files import writable_folder  # noqa: PLC0415
+
     if (data is None) == (not factors):
         raise InputError(
             "give either --data FILE (any table) or --factors FILE (regional statistics)"
@@ -177,41 +178,29 @@ def detect(
         "singletons": singletons.value,
     }
     if out is not None:
-        analysis.writable_folder(out)
+        writable_folder(out)
     if data is not None:
         _on_table(data, y, x or [], out, options, as_json=as_json)
         return
-    check_inputs(engine, inputs)
-    scales = scale.scales()
+    scales = chosen_scales(scale or [RegionScale.province])
     files = list(factors or [])
     if len(files) != len(scales):
-        raise InputError(
-            f"--scale {scale.value} needs {len(scales)} --factors file(s), got {len(files)}"
-        )
+        given = " ".join(f"--scale {s.value}" for s in scale or [RegionScale.province])
+        raise InputError(f"{given} needs {len(scales)} --factors file(s), got {len(files)}")
     tables = [_read(f) for f in files]
-    chosen = (
-        tuple(dict.fromkeys(analysis.parse_period(p) for p in period))
-        if period
-        else (analysis.DEFAULT_BASELINE,)
-    )
-    with open_engine(
-        inputs,
-        columns=columns,
-        topic=topic,
-        keywords=keywords,
-        drop_policy=drop_policy,
-        seed=community.DEFAULT_SEED,
-        restarts=community.DEFAULT_RESTARTS,
-        betweenness_sources=DEFAULT_BETWEENNESS_SOURCES,
-        isolates=False,
-    ) as (opened, _):
-        computed = analysis.analyse(opened, scales=scales, periods=chosen, baseline=chosen[-1])
+    chosen = chosen_periods(period, default=(DEFAULT_BASELINE,))
+    with engines.open_engine(
+        settings, connection.settings() if settings.name == "neo4j" else None
+    ) as (engine, db):
+        computed = engines.analyze(engine, scales=scales, periods=chosen, baseline=chosen[-1])
+        if db is not None:
+            publish.collaborations(db, computed)
     require_edges(computed)
     measure = y or DEFAULT_Y
     results: list[dict[str, Any]] = []
     written: list[str] = []
     for scale_name, table, path in zip(scales, tables, files, strict=True):
-        for label in (period_label(p) for p in chosen):
+        for label in (p.label for p in chosen):
             centrality = computed.tables[(scale_name, label)].centrality
             if centrality.empty:
                 continue  # no network in this period at this scale
@@ -242,6 +231,9 @@ def _on_table(
     as_json: bool,
 ) -> None:
     """``--data``: the detectors on any table."""
+    from copatent.analytics import geodetector  # noqa: PLC0415
+    from copatent.commands._output import emit_json  # noqa: PLC0415
+
     if y is None or not xs:
         raise InputError("--data needs --y COLUMN and at least one --x COLUMN")
     found = geodetector.detect(_read(data), y, xs, source=str(data), **options)
@@ -254,21 +246,28 @@ def _on_table(
 
 
 def _write(out: Path | None, name: str, found: geodetector.Detection) -> list[str]:
+    from copatent.report.files import write_csv  # noqa: PLC0415
+
     if out is None:
         return []
     return [
-        str(analysis.write_csv(frame, out / f"{name}_{kind}.csv"))
-        for kind, frame in found.tables().items()
+        str(write_csv(frame, out / f"{name}_{kind}.csv")) for kind, frame in found.tables().items()
     ]
 
 
 def _say_written(out: Path | None, written: list[str]) -> None:
+    from copatent.commands._output import console  # noqa: PLC0415
+
     if out is not None:
         console.print(f"{len(written)} tables written to {out}/", markup=False, highlight=False)
 
 
 def _read(path: Path) -> pd.DataFrame:
     """A CSV or XLSX table as text cells, header on row 1; one line naming the file if not."""
+    import pandas as pd  # noqa: PLC0415
+
+    from copatent.tables import one_line, read_table  # noqa: PLC0415
+
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             frame = pd.read_excel(path, dtype=str, keep_default_na=False)
@@ -282,6 +281,8 @@ def _read(path: Path) -> pd.DataFrame:
 
 
 def _print(found: geodetector.Detection, title: str) -> None:
+    from copatent.commands._output import console  # noqa: PLC0415
+
     table = Table(
         title=f"factor detector · {escape(title)} · n = {found.n}",
         title_justify="left",
@@ -314,6 +315,8 @@ def _print(found: geodetector.Detection, title: str) -> None:
 
 def _print_others(found: geodetector.Detection) -> None:
     """The interaction, risk and ecological tables, those that were asked for."""
+    from copatent.commands._output import console  # noqa: PLC0415
+
     if found.interaction:
         inter = Table(title="interaction detector", title_justify="left")
         for column in ("x1", "x2", "q1", "q2", "q12", "type"):

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 from rich.table import Table
 
-from copatent import server
+from copatent.commands._options import DEFAULT_CONNECTION, Connection, JsonOption, grouped
 from copatent.commands._output import console, emit_json
-from copatent.db import Database
 
 app = typer.Typer(help="Inspect the property graph.", no_args_is_help=True)
 
 
 @app.command()
-def stats(
-    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
-) -> None:
+@grouped
+def stats(connection: Connection = DEFAULT_CONNECTION, as_json: JsonOption = False) -> None:
     """Node counts by label and relationship counts by type (labels with no node left out)."""
-    with Database(server.connection_settings()) as db:
+    from copatent.db import Database  # noqa: PLC0415
+
+    with Database(connection.settings()) as db:
         frame = db.run("graph/count_by_label")
     counts = {
         kind: {str(n): int(c) for n, c in zip(part["name"], part["count"], strict=True) if c}

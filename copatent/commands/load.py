@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import (
@@ -20,24 +20,22 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from copatent import server
 from copatent._errors import InputError
-from copatent.commands._inputs import (
-    ColumnsOption,
-    DropPolicyOption,
-    KeywordsOption,
-    Policy,
-    Topic,
-    TopicOption,
-    prepare_inputs,
+from copatent.commands._options import (
+    DEFAULT_CONNECTION,
+    DEFAULT_EXPORT,
+    Connection,
+    JsonOption,
+    grouped,
 )
-from copatent.commands._output import console, emit_json
-from copatent.config import settings_from_env
-from copatent.db import Database
-from copatent.loader import pipeline, writer
-from copatent.loader.bulk import bulk_write
+from copatent.commands._output import console
+from copatent.loader.options import DEFAULT_BATCH_SIZE, ExportOptions
+
+if TYPE_CHECKING:
+    from copatent.loader import pipeline
 
 
+@grouped
 def load(
     paths: Annotated[
         list[Path],
@@ -45,10 +43,7 @@ def load(
             exists=True, readable=True, help="Export files (.xlsx, .xls, .csv) or folders of them."
         ),
     ],
-    columns: ColumnsOption = None,
-    topic: TopicOption = Topic.rare_earth,
-    keywords: KeywordsOption = None,
-    drop_policy: DropPolicyOption = Policy.patent,
+    export: ExportOptions = DEFAULT_EXPORT,
     bulk: Annotated[
         bool,
         typer.Option(
@@ -57,25 +52,31 @@ def load(
     ] = False,
     batch_size: Annotated[
         int, typer.Option(min=1, help="Patents per transaction.")
-    ] = writer.DEFAULT_BATCH_SIZE,
+    ] = DEFAULT_BATCH_SIZE,
     force: Annotated[
         bool, typer.Option("--force", help="Write again even if this input was loaded.")
     ] = False,
     report: Annotated[
         Path | None, typer.Option(dir_okay=False, help="Write the load report (JSON) here.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    connection: Connection = DEFAULT_CONNECTION,
+    as_json: JsonOption = False,
 ) -> None:
     """Read, clean, geocode and filter patent exports, then write them into Neo4j."""
-    files, prepared, options = prepare_inputs(paths, columns, topic, keywords, drop_policy)
+    from copatent.commands._output import emit_json  # noqa: PLC0415
+    from copatent.db import Database  # noqa: PLC0415
+    from copatent.loader import writer  # noqa: PLC0415
+    from copatent.loader.bulk import bulk_write  # noqa: PLC0415
+    from copatent.loader.exports import prepare_exports  # noqa: PLC0415
+
+    if bulk and connection.uri:
+        raise InputError("--bulk works on the local server only; unset NEO4J_URI")
+    files, prepared, options = prepare_exports(paths, export)
     key = writer.load_key(files, options)
     if bulk:
-        if settings_from_env() is not None:
-            raise InputError("--bulk works on the local server only; unset NEO4J_URI")
-        local = server.LocalServer.default()
-        result = bulk_write(local, prepared, key=key, files=files)
+        result = bulk_write(connection.local_server(), prepared, key=key, files=files)
     else:
-        with Database(server.connection_settings()) as db, _progress(as_json) as progress:
+        with Database(connection.settings()) as db, _progress(as_json) as progress:
             task = progress.add_task("writing", total=len(prepared.patents))
             result = writer.write(
                 db,

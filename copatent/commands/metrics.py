@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
-import re
+import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich import box
 from rich.markup import escape
 from rich.table import Table
 
 from copatent._errors import InputError
-from copatent.analytics import community, flow, subgroups
-from copatent.analytics import metrics as measures
-from copatent.analytics.breaks import DEFAULT_CLASSES
+from copatent.analytics.defaults import (
+    DEFAULT_CLASSES,
+    DEFAULT_DEPTH,
+    DEFAULT_RESTARTS,
+    DEFAULT_SEED,
+)
 from copatent.commands._blocks import (
     ConcorTies,
     ConcorTiesOption,
     DepthOption,
     SelfTies,
     SelfTiesOption,
-    print_blocks,
 )
-from copatent.commands._output import console, emit_json
-from copatent.loader._validate import one_line
+from copatent.commands._options import JsonOption
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from copatent.analytics import metrics as measures
 
 TOP: int = 20
 """Nodes listed in the human-readable table (by weighted degree); ``--json`` lists all."""
@@ -80,8 +85,6 @@ _UNDIRECTED_COLUMNS = {
 
 _LEFT = frozenset({"node", "role"})
 
-_PARSER_ERROR = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-
 
 def metrics(
     ctx: typer.Context,
@@ -117,12 +120,10 @@ def metrics(
     classes: Annotated[
         int, typer.Option(min=2, help="Natural-break classes (Jenks) of weighted degree.")
     ] = DEFAULT_CLASSES,
-    seed: Annotated[int, typer.Option(help="Seed of Louvain's node orders.")] = (
-        community.DEFAULT_SEED
-    ),
+    seed: Annotated[int, typer.Option(help="Seed of Louvain's node orders.")] = DEFAULT_SEED,
     restarts: Annotated[
         int, typer.Option(min=1, help="Louvain runs; the best by modularity is kept.")
-    ] = community.DEFAULT_RESTARTS,
+    ] = DEFAULT_RESTARTS,
     groups: Annotated[
         str | None,
         typer.Option(
@@ -138,9 +139,9 @@ def metrics(
         typer.Option("--concor", help="Describe the CONCOR partition the same way."),
     ] = False,
     self_ties: SelfTiesOption = SelfTies.reciprocal,
-    depth: DepthOption = subgroups.DEFAULT_DEPTH,
+    depth: DepthOption = DEFAULT_DEPTH,
     concor_ties: ConcorTiesOption = ConcorTies.valued,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Indicators and node measures of any edge list (UTF-8 CSV), without a server.
 
@@ -178,6 +179,10 @@ def metrics(
     ei_sum_of_groups_binary (the sum of the block rows, as some studies print their "entire
     network" row). Undirected: E-I counts each edge once.
     """
+    from copatent.analytics import metrics as measures  # noqa: PLC0415
+    from copatent.commands._blocks import print_blocks  # noqa: PLC0415
+    from copatent.commands._output import emit_json  # noqa: PLC0415
+
     if groups is not None and concor:
         raise InputError("--groups and --concor: give one partition at a time")
     given = [
@@ -235,43 +240,12 @@ def _groups_option(value: str) -> tuple[str, str]:
     return path, column
 
 
-def read_table(path: Path) -> tuple[pd.DataFrame | None, list[str]]:
-    """A CSV as text cells (UTF-8, with or without BOM), header on row 1; or its problems.
-
-    Every cell is a string (``""`` where empty: a node called ``NA`` stays ``NA``). The index is
-    ``0, 1, ...`` from the first data row, so row ``i`` of the frame is the file's row ``i + 2``
-    for a file without line breaks inside cells; blank lines keep their numbers.
-    """
-    try:
-        raw = pd.read_csv(
-            path,
-            header=None,
-            dtype=str,
-            encoding="utf-8-sig",
-            na_filter=False,
-            skip_blank_lines=False,
-        )
-    except pd.errors.EmptyDataError:
-        return None, ["empty file (no header row)"]
-    except UnicodeDecodeError as exc:
-        return None, [f"cannot decode as UTF-8 (byte {exc.object[exc.start]:#04x} at {exc.start})"]
-    except pd.errors.ParserError as exc:
-        match = _PARSER_ERROR.search(str(exc))
-        if match:
-            width, line, seen = match.groups()
-            return None, [f"row {line}: {seen} fields, more than the {width} of the header"]
-        return None, [f"malformed CSV: {' '.join(str(exc).split())}"]
-    except OSError as exc:
-        return None, [f"cannot read: {exc.strerror or exc}"]
-    frame = raw.iloc[1:].reset_index(drop=True)
-    frame.columns = pd.Index([str(label) for label in raw.iloc[0].tolist()])
-    return frame, []
-
-
 def _read_inputs(
     edges: Path, nodes: Path | None, groups: str | None
 ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
     """The files, or one error naming every file that cannot be read."""
+    from copatent.tables import one_line, read_table  # noqa: PLC0415
+
     problems: list[tuple[str, list[str]]] = []
     edge_frame, edge_problems = read_table(edges)
     if edge_problems:
@@ -291,6 +265,9 @@ def _read_inputs(
 
 
 def _print(result: measures.Metrics, edges: Path) -> None:
+    from copatent.analytics import flow  # noqa: PLC0415
+    from copatent.commands._output import console  # noqa: PLC0415
+
     kind = "directed" if result.directed else "undirected"
     values = result.indicators.as_dict()
     table = Table(title=f"{escape(edges.name)} ({kind})", title_justify="left")
@@ -340,7 +317,7 @@ def _print(result: measures.Metrics, edges: Path) -> None:
 
 
 def _fmt(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if isinstance(value, float):
         return f"{value:,.0f}" if value.is_integer() else f"{value:,.3f}"

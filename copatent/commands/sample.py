@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
+from copatent.commands._options import JsonOption
 from copatent.commands._output import console, emit_json
-from copatent.sample import generator
-from copatent.sample import statistics as sample_statistics
+from copatent.sample import DEFAULT_PATENTS, MAX_PATENTS
 
 
 class Encoding(StrEnum):
@@ -37,10 +37,10 @@ def sample(
         int,
         typer.Option(
             min=1,
-            max=generator.MAX_PATENTS,
+            max=MAX_PATENTS,
             help="Distinct patents; the default leaves about 6,400 after the paper's filters.",
         ),
-    ] = generator.DEFAULT_PATENTS,
+    ] = DEFAULT_PATENTS,
     seed: Annotated[int, typer.Option(min=0, help="Random seed: same seed, same file.")] = 0,
     encoding: Annotated[
         Encoding, typer.Option(help="CSV text encoding; gbk writes the GBK-encoded variant.")
@@ -52,9 +52,12 @@ def sample(
             "regional indicators for the geographical detector (copatent detect --factors)."
         ),
     ] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Write a deterministic SYNTHETIC incoPat-format export: real cities, invented patents."""
+    from copatent.sample import generator  # noqa: PLC0415 (pandas, openpyxl)
+    from copatent.sample import statistics as sample_statistics  # noqa: PLC0415
+
     generator.check_output(out, encoding=encoding.value)  # fail before the work
     started = time.monotonic()
     with console.status(f"generating {patents:,} synthetic patents", spinner="dots"):

@@ -16,11 +16,10 @@ import numpy.typing as npt
 import pyarrow as pa  # type: ignore[import-untyped]  # no stubs in the dev group yet
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
+from copatent.tables import preview
+
 MAX_CELL_CHARS: Final = 32_767
 """Excel's limit on the characters in one cell; a longer cell is not a real export."""
-
-MAX_LISTED: Final = 10
-"""How many problems one error message lists before it says ``(+N more)``."""
 
 FORMULA_PATTERN: Final = r"(?s)=.|[+\-@].*[(|]"
 """Text that a spreadsheet would run as a formula when the cell is typed or pasted.
@@ -32,26 +31,6 @@ prefixes, narrowed so that plain values such as ``-`` or ``+86`` are not flagged
 
 _FORMULA: Final = re.compile(FORMULA_PATTERN)
 _ARROW_FORMULA: Final = f"^({FORMULA_PATTERN})"  # RE2 (Arrow) spelling of a match at the start
-
-
-def preview(text: str, width: int = 40) -> str:
-    """Quoted, shortened ``text`` for an error message.
-
-    >>> preview("=HYPERLINK(" + "x" * 50 + ")", width=12)
-    "'=HYPERLINK(x…'"
-    """
-    short = text if len(text) <= width else text[:width] + "…"
-    return repr(short)
-
-
-def listing(items: Sequence[str], limit: int = 15) -> str:
-    """``items`` joined with commas, cut after ``limit`` with ``(+N more)``.
-
-    >>> listing(["a", "b", "c"], limit=2)
-    'a, b (+1 more)'
-    """
-    shown = ", ".join(items[:limit])
-    return shown if len(items) <= limit else f"{shown} (+{len(items) - limit} more)"
 
 
 def is_formula(text: str) -> bool:
@@ -137,26 +116,6 @@ def cell_problems(
 def _positions(flags: pa.Array) -> list[int]:
     """Positions where ``flags`` is true (null is false)."""
     return [int(i) for i in pc.indices_nonzero(flags).to_numpy()]
-
-
-def one_line(problems: Sequence[tuple[str, Sequence[str]]], limit: int = MAX_LISTED) -> str:
-    """One line naming each file and its problems, at most ``limit`` problems, then ``(+N more)``.
-
-    >>> one_line([("a.csv", ["row 2: x", "row 3: y"]), ("b.csv", ["empty file"])], limit=2)
-    'a.csv: row 2: x; row 3: y (+1 more)'
-    """
-    parts: list[str] = []
-    listed = total = 0
-    for source, items in problems:
-        total += len(items)
-        room = limit - listed
-        if room <= 0:
-            continue
-        shown = list(items[:room])
-        listed += len(shown)
-        parts.append(f"{source}: " + "; ".join(shown))
-    text = "; ".join(parts)
-    return text if total <= listed else f"{text} (+{total - listed} more)"
 
 
 def column_map_problems(

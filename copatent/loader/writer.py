@@ -25,10 +25,9 @@ import pandas as pd
 
 from copatent import __version__
 from copatent.db import Database
+from copatent.loader.options import DEFAULT_BATCH_SIZE
 from copatent.loader.pipeline import Prepared
 
-DEFAULT_BATCH_SIZE = 5000
-"""Patents per transaction (with their APPLIED relationships); see bench/RESULTS.md."""
 APPLICANTS_PER_PATENT_BATCH = 2
 """Applicant batches hold this many times ``batch_size`` applicants."""
 

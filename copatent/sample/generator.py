@@ -55,6 +55,7 @@ from numpy.typing import NDArray
 
 from copatent import __version__, regions
 from copatent._errors import InputError
+from copatent.sample import DEFAULT_PATENTS, MAX_PATENTS
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -83,12 +84,6 @@ COLUMNS: Final[tuple[str, ...]] = (
 
 SEPARATOR: Final = ";"
 """Separates the applicants, and the per-applicant cells aligned with them, within one cell."""
-
-DEFAULT_PATENTS: Final = 19_700
-"""Distinct patents by default: about 6,400 of them pass the paper's inclusion rules."""
-
-MAX_PATENTS: Final = 5_000_000
-"""Upper bound of ``n_patents`` (memory: about 1.6 GB at its peak per million patents)."""
 
 FIRST_YEAR: Final = 2001
 LAST_YEAR: Final = 2020

@@ -10,10 +10,10 @@ from __future__ import annotations
 import pytest
 from pandas.testing import assert_frame_equal
 
-from copatent.analytics.collab import SCALES, Scale
-from copatent.analytics.engines.memory import MemoryEngine
-from copatent.analytics.engines.neo4j import Neo4jEngine
+from copatent.analytics.periods import SCALES, Scale
 from copatent.db import Database
+from copatent.engines.memory import MemoryEngine
+from copatent.engines.neo4j import Neo4jEngine
 from copatent.loader import pipeline, writer
 from tests.rows import raw_rows
 

@@ -17,14 +17,13 @@ import pytest
 from numpy.testing import assert_allclose
 from pandas.testing import assert_frame_equal
 
-from copatent import server
-from copatent.analytics import indicators
-from copatent.analytics.collab import DEFAULT_PERIODS, SCALES, Scale
+from copatent import publish, server
+from copatent.analytics import analysis, indicators
 from copatent.analytics.community import modularity
-from copatent.analytics.engines.base import PeriodGraph
-from copatent.analytics.engines.memory import MemoryEngine
-from copatent.analytics.engines.neo4j import Neo4jEngine
+from copatent.analytics.periods import DEFAULT_PERIODS, SCALES, PeriodGraph, Scale
 from copatent.db import Database
+from copatent.engines.memory import MemoryEngine
+from copatent.engines.neo4j import Neo4jEngine
 from copatent.loader import pipeline, writer
 from copatent.sample import generator as sample
 from copatent.sample import statistics as sample_statistics
@@ -111,10 +110,16 @@ def _communities_connected(graph: PeriodGraph, labels: np.ndarray) -> bool:
 def test_collaborates_relationships_match_the_edges_and_rebuild_idempotently(
     both: dict[Scale, tuple[list[PeriodGraph], list[PeriodGraph]]], db: Database
 ) -> None:
+    """The engine only reads; publish writes the networks, and a second publish changes nothing."""
+    result = analysis.analyze({scale: both[scale][0] for scale in SCALES})
     with Database(db.settings, queries=TEST_QUERIES) as admin:
+        publish.collaborations(db, result)
         before = admin.run("fixture/count_collaborates")
         Neo4jEngine(db, restarts=1).period_graphs("city", DEFAULT_PERIODS[-1:])
+        untouched = admin.run("fixture/count_collaborates")
+        publish.collaborations(db, result)
         after = admin.run("fixture/count_collaborates")
+    assert_frame_equal(before, untouched)
     assert_frame_equal(before, after)
     counted = before.set_index(["scale", "period"])
     for scale in SCALES:

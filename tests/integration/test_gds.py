@@ -36,14 +36,13 @@ def _with_keys(fixture_db: Database, frame: pd.DataFrame) -> pd.DataFrame:
 
 def test_degree_and_louvain_on_two_triangles(fixture_db: Database) -> None:
     _load(fixture_db)
+    name = {"graph_name": "two_triangles"}
     with fixture_db.projection("two_triangles", "fixture/project_links") as graph:
         assert graph.node_count == 6
         assert graph.relationship_count == 14  # 7 undirected edges, stored both ways
-        degree = _with_keys(fixture_db, graph.stream("degree"))
-        louvain = _with_keys(
-            fixture_db, graph.stream("louvain", relationship_weight_property="weight")
-        )
-        stats = graph.stats("louvain", relationship_weight_property="weight")
+        degree = _with_keys(fixture_db, fixture_db.run("fixture/gds_degree_stream", name))
+        louvain = _with_keys(fixture_db, fixture_db.run("fixture/gds_louvain_stream", name))
+        stats = fixture_db.run("fixture/gds_louvain_stats", name).iloc[0]
     assert degree["score"].to_dict() == {"a": 2, "b": 2, "c": 3, "d": 3, "e": 2, "f": 2}
     groups = louvain.groupby("communityId").groups
     assert sorted(sorted(members) for members in groups.values()) == [

@@ -15,7 +15,6 @@ from copatent.analytics.flow import (
     ROLES,
     SIGN_NOTE,
     FlowSummary,
-    describe_sign,
     effective_flow,
     flow,
     summarize,
@@ -122,8 +121,13 @@ def test_bad_arrays() -> None:
         flow([1, 2], [1, 2], nodes=["a"])
 
 
-def test_sign_note() -> None:
-    assert describe_sign() == SIGN_NOTE
+def test_sign_note_says_what_the_function_computes() -> None:
+    # the paper's text: a node that only leads has A = +1 (its printed formula I - O gives -1)
+    table = pd.DataFrame({"node": ["lead", "join"], "out_strength": [5, 0], "in_strength": [0, 3]})
+    found = effective_flow(table, what="t").set_index("node")
+    assert found.loc["lead", "effective_flow"] == 1.0
+    assert found.loc["join", "effective_flow"] == -1.0
+    assert (found.loc["lead", "role"], found.loc["join", "role"]) == ("leader", "participant")
     assert "\n" not in SIGN_NOTE
     for part in ("(O − I)/(O + I)", "+1 is a pure leader", "I − O", "follows the text"):
         assert part in SIGN_NOTE

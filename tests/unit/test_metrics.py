@@ -19,7 +19,7 @@ from copatent import cli
 from copatent._errors import InputError
 from copatent.analytics import subgroups
 from copatent.analytics.metrics import JSON_KEYS, NODE_COLUMNS, Metrics, metrics
-from copatent.commands.metrics import read_table
+from copatent.tables import read_table
 from tests.reference import reference_data
 
 SNA = reference_data() / "sna"

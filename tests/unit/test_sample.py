@@ -24,8 +24,8 @@ from typer.testing import CliRunner
 
 from copatent import cli, regions
 from copatent._errors import InputError
-from copatent.loader.sources import builtin_column_map
-from copatent.sample import generator, statistics
+from copatent.loader.readers import builtin_column_map
+from copatent.sample import DEFAULT_PATENTS, generator, statistics
 
 SEED = 0
 # the loader's incoPat column map: canonical column -> header spellings, the preferred first
@@ -130,7 +130,7 @@ def test_applicants_are_distinct_within_a_patent(frame: pd.DataFrame) -> None:
 
 def test_numbers_and_kinds(frame: pd.DataFrame) -> None:
     patents = frame.drop_duplicates("公开（公告）号")
-    assert len(patents) == generator.DEFAULT_PATENTS
+    assert len(patents) == DEFAULT_PATENTS
     letter = patents["公开（公告）号"].str[-1]
     expected = patents["专利类型"].map({"发明申请": "A", "发明授权": "B", "实用新型": "U"})
     assert (letter == expected).all()

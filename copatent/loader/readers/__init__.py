@@ -55,7 +55,6 @@ from typing import Final, Literal
 import pandas as pd
 
 from copatent._errors import InputError
-from copatent.loader import _validate
 from copatent.loader.readers._cells import _finish
 from copatent.loader.readers._problems import _FileProblemsError, _os_reason
 from copatent.loader.readers.columns import (
@@ -71,6 +70,7 @@ from copatent.loader.readers.columns import (
 from copatent.loader.readers.delimited import _read_csv
 from copatent.loader.readers.excel import _read_xls, _read_xlsx
 from copatent.loader.readers.paths import SUFFIXES, expand_paths
+from copatent.tables import one_line
 
 _ZIP_MAGIC: Final = b"PK\x03\x04"
 _OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -113,7 +113,7 @@ def read_exports(paths: Sequence[Path], *, columns: ColumnMap | None = None) -> 
         except _FileProblemsError as exc:
             problems.append((str(path), list(exc.problems)))
     if problems:
-        raise InputError(_validate.one_line(problems))
+        raise InputError(one_line(problems))
     return pd.concat(frames, ignore_index=True)
 
 

@@ -30,6 +30,7 @@ from copatent.loader.readers.columns import (
     ColumnMap,
     header_key,
 )
+from copatent.tables import listing
 
 HEADER_SEARCH_ROWS: Final = 10
 """How many rows at the top of a file may hold the header (title lines are skipped)."""
@@ -107,7 +108,7 @@ def _missing_columns_problem(header: _Header, column_map: ColumnMap) -> str:
     found = [label for label in header.labels if label]
     return (
         f"missing required columns {missing}; columns found: "
-        f"{_validate.listing(found) if found else '(none)'}"
+        f"{listing(found) if found else '(none)'}"
     )
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Final
 
 from copatent._errors import InputError
-from copatent.loader import _validate
 from copatent.loader.readers._problems import _os_reason
+from copatent.tables import one_line
 
 SUFFIXES: Final[tuple[str, ...]] = (".xlsx", ".xls", ".csv")
 """File types read; a folder contributes its files with these suffixes."""
@@ -58,7 +58,7 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
         else:
             problems.append((str(path), ["no such file or folder"]))
     if problems:
-        raise InputError(_validate.one_line(problems))
+        raise InputError(one_line(problems))
     unique: dict[Path, Path] = {}
     for path in found:
         unique.setdefault(path.resolve(), path)

@@ -3,11 +3,9 @@
 For one scale:
 
 1. one query (``collab/<scale>_edges``) aggregates the first-applicant collaborations of every
-   requested period inside the database;
-2. the edges are written back as ``()-[:COLLABORATES {scale, period, weight}]->()`` between the
-   City, Province or Applicant nodes (replacing those of the same scale and periods, in one
-   transaction), so that Neo4j Browser shows the networks the tables describe;
-3. two GDS graphs are projected from those edge lists (Cypher projections, always dropped after
+   requested period inside the database (read only: what the analysis writes back for Browser,
+   the COLLABORATES relationships among it, is written afterwards by :mod:`copatent.publish`);
+2. two GDS graphs are projected from those edge lists (Cypher projections, always dropped after
    use), each holding every period as its own node label, so that one query per algorithm runs
    it on every period (``nodeLabels``) and the cost does not grow with round trips:
 
@@ -43,13 +41,12 @@ import numpy as np
 import pandas as pd
 
 from copatent.analytics import centrality, community
-from copatent.analytics.collab import Scale
-from copatent.analytics.engines.base import PeriodGraph, period_label, sorted_edges
+from copatent.analytics.defaults import DEFAULT_RESTARTS, DEFAULT_SEED
 from copatent.analytics.network import Network
+from copatent.analytics.periods import Period, PeriodGraph, Scale
 from copatent.db import Database
-
-DEFAULT_BETWEENNESS_SOURCES: Final = 2000
-"""Above this many nodes betweenness is sampled from this many source nodes."""
+from copatent.engines.base import sorted_edges
+from copatent.engines.settings import DEFAULT_BETWEENNESS_SOURCES
 
 DEFAULT_SESSIONS: Final = 2
 """Algorithm queries run at once, each in its own session (GDS calls are single-threaded)."""
@@ -68,12 +65,6 @@ _PROJECTED: Final[tuple[str, ...]] = (
 )
 """The measures the directed projection gives."""
 
-_WRITE_QUERY: Final[dict[Scale, str]] = {
-    "province": "collab/write_province_collaborates",
-    "city": "collab/write_city_collaborates",
-    "applicant": "collab/write_applicant_collaborates",
-}
-
 _EDGE_QUERY: Final[dict[Scale, str]] = {
     "province": "collab/province_edges",
     "city": "collab/city_edges",
@@ -85,7 +76,7 @@ _EDGE_QUERY: Final[dict[Scale, str]] = {
 class _Period:
     """One period's aggregated rows, before GDS: edges, nodes, and the node ids of projections."""
 
-    period: tuple[int, int]
+    period: Period
     edges: pd.DataFrame
     nodes: pd.DataFrame
     unplaced: int
@@ -113,8 +104,8 @@ class Neo4jEngine:
         self,
         db: Database,
         *,
-        seed: int = community.DEFAULT_SEED,
-        restarts: int = community.DEFAULT_RESTARTS,
+        seed: int = DEFAULT_SEED,
+        restarts: int = DEFAULT_RESTARTS,
         betweenness_sources: int | None = DEFAULT_BETWEENNESS_SOURCES,
         sessions: int = DEFAULT_SESSIONS,
         isolates: bool = False,
@@ -133,8 +124,9 @@ class Neo4jEngine:
         with ThreadPoolExecutor(max_workers=self.sessions) as pool:
             return list(pool.map(lambda job: self.db.run(*job), jobs))
 
-    def period_graphs(self, scale: Scale, periods: Sequence[tuple[int, int]]) -> list[PeriodGraph]:
-        labels = [period_label(p) for p in periods]
+    def period_graphs(self, scale: Scale, periods: Sequence[Period]) -> list[PeriodGraph]:
+        periods = [Period.of(p) for p in periods]
+        labels = [p.label for p in periods]
         rows = self.db.run(
             _EDGE_QUERY[scale],
             {
@@ -143,16 +135,6 @@ class Neo4jEngine:
                     for label, (start, end) in zip(labels, periods, strict=True)
                 ]
             },
-        )
-        placed = rows[rows["source"].notna() & rows["target"].notna()]
-        links = placed[placed["source"] != placed["target"]]
-        self.db.run(
-            _WRITE_QUERY[scale],
-            {
-                "periods": labels,
-                "edges": links[["source", "target", "period", "weight"]].to_dict("records"),
-            },
-            write=True,
         )
         parts: list[_Period] = []
         offset = 0
@@ -390,9 +372,7 @@ def _own_group(labels: pd.Series, alone: np.ndarray) -> list[object]:
     ]
 
 
-def _aggregate(
-    period: tuple[int, int], rows: pd.DataFrame, offset: int, *, isolates: bool
-) -> _Period:
+def _aggregate(period: Period, rows: pd.DataFrame, offset: int, *, isolates: bool) -> _Period:
     """Edges, nodes (with internal counts and names) and unplaced count of one period's rows."""
     placed = rows[rows["source"].notna() & rows["target"].notna()]
     inside = placed["source"] == placed["target"]

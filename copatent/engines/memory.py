@@ -11,9 +11,11 @@ from collections.abc import Sequence
 import pandas as pd
 
 from copatent.analytics import centrality, community, indicators
-from copatent.analytics.collab import Scale, collaborations, period_network
-from copatent.analytics.engines.base import PeriodGraph, sorted_edges
+from copatent.analytics.collab import collaborations, period_network
+from copatent.analytics.defaults import DEFAULT_RESTARTS, DEFAULT_SEED
 from copatent.analytics.network import Network
+from copatent.analytics.periods import Period, PeriodGraph, Scale
+from copatent.engines.base import sorted_edges
 from copatent.loader.pipeline import Prepared
 
 
@@ -26,8 +28,8 @@ class MemoryEngine:
         self,
         prepared: Prepared,
         *,
-        seed: int = community.DEFAULT_SEED,
-        restarts: int = community.DEFAULT_RESTARTS,
+        seed: int = DEFAULT_SEED,
+        restarts: int = DEFAULT_RESTARTS,
         isolates: bool = False,
         leiden: bool = False,
     ) -> None:
@@ -45,7 +47,7 @@ class MemoryEngine:
         table = self.prepared.cities if scale == "city" else self.prepared.provinces
         return dict(zip(table["adcode"].astype(str), table["name"].astype(str), strict=True))
 
-    def period_graphs(self, scale: Scale, periods: Sequence[tuple[int, int]]) -> list[PeriodGraph]:
+    def period_graphs(self, scale: Scale, periods: Sequence[Period]) -> list[PeriodGraph]:
         names = self.names(scale)
         result = []
         for period in periods:
@@ -69,7 +71,7 @@ class MemoryEngine:
             result.append(
                 PeriodGraph(
                     scale=scale,
-                    period=period,
+                    period=Period.of(period),
                     edges=edges,
                     nodes=nodes,
                     measures=centrality.node_measures(net),

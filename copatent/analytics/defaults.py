@@ -1,0 +1,24 @@
+"""The analytics' default settings.
+
+A module without heavy imports, so that the command line can show them in ``--help`` before any
+of numpy, pandas or igraph is loaded.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+DEFAULT_SEED: Final = 42
+"""Seed of Louvain's and Leiden's node orders and of sampled betweenness."""
+
+DEFAULT_RESTARTS: Final = 10
+"""Louvain (and Leiden) runs per network; the best by modularity is kept."""
+
+DEFAULT_CLASSES: Final = 4
+"""Natural-break classes of the tiers (DESIGN.md item 8)."""
+
+DEFAULT_DEPTH: Final = 2
+"""CONCOR splits: up to 2^depth blocks (DESIGN.md item 10)."""
+
+DEFAULT_DISCRETIZATION: Final = "jenks:5"
+"""How the geographical detector cuts a numeric factor into strata (the study: Jenks, 5)."""

@@ -1,1 +1,0 @@
-"""Engines that turn the loaded patents into period networks and their measures."""
