@@ -45,7 +45,7 @@ def _root(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
-    """copatent: load patent exports into Neo4j and analyse the collaboration networks."""
+    """copatent: load patent exports into Neo4j and analyze the collaboration networks."""
 
 
 def main() -> None:

@@ -45,6 +45,7 @@ from copatent.loader.options import ExportOptions
 
 if TYPE_CHECKING:
     from copatent.config import Neo4jSettings
+    from copatent.server import LocalServer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -273,11 +274,22 @@ class Connection:
             uri=self.uri, user=self.user, password=self.password, home=self.home
         )
 
-    def local_server(self) -> Any:
+    def local_server(self) -> LocalServer:
         """The local server under ``home`` (``COPATENT_HOME``)."""
         from copatent import server  # noqa: PLC0415 (the driver)
 
         return server.LocalServer.default(self.home)
+
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option(
+        envvar="COPATENT_HOME",
+        show_envvar=True,
+        file_okay=False,
+        help="Where the local server is installed and keeps its data (default ~/.cache/copatent).",
+    ),
+]
 
 
 _CONNECTION = (
@@ -320,33 +332,8 @@ _CONNECTION = (
             ),
         ],
     ),
-    inspect.Parameter(
-        "home",
-        inspect.Parameter.KEYWORD_ONLY,
-        default=None,
-        annotation=Annotated[
-            Path | None,
-            typer.Option(
-                envvar="COPATENT_HOME",
-                show_envvar=True,
-                file_okay=False,
-                help="Where the local server is installed and keeps its data "
-                "(default ~/.cache/copatent).",
-            ),
-        ],
-    ),
+    inspect.Parameter("home", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=HomeOption),
 )
-
-
-HomeOption = Annotated[
-    Path | None,
-    typer.Option(
-        envvar="COPATENT_HOME",
-        show_envvar=True,
-        file_okay=False,
-        help="Where the local server is installed and keeps its data (default ~/.cache/copatent).",
-    ),
-]
 
 
 def _connection(values: dict[str, Any]) -> Connection:

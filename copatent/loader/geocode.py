@@ -23,7 +23,8 @@ import pandas as pd
 
 from copatent import regions
 
-METHODS: Final = ("columns", "address", "name")
+PLACED_BY: Final = ("columns", "address", "name")
+"""How an applicant can be placed, in order of preference (the ``method`` column of the result)."""
 OBSERVATION_COLUMNS: Final = ("name", "address", "province_text", "city_text")
 RESULT_COLUMNS: Final = ("name", "city_adcode", "province_adcode", "method", "reason")
 
@@ -92,7 +93,7 @@ def _consolidate(found: pd.DataFrame) -> pd.DataFrame:
             columns=["city_adcode", "province_adcode", "method"], index=pd.Index([], name="name")
         )
     found = found.assign(
-        rank=found["method"].map({m: i for i, m in enumerate(METHODS)}),
+        rank=found["method"].map({m: i for i, m in enumerate(PLACED_BY)}),
         order=range(len(found)),
         has_city=found["city_adcode"].notna(),
     )
