@@ -24,17 +24,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-from copatent import engines, publish, server
+from bench._instance import loaded_instance
+from copatent import engines, publish
 from copatent.analytics.periods import DEFAULT_PERIODS, Scale
 from copatent.db import Database
 from copatent.engines.neo4j import Neo4jEngine
-from copatent.loader import bulk, pipeline, writer
-from copatent.sample import generator as sample
 
 BENCH_QUERIES = ("bench.cypher",)
 SCALES: tuple[Scale, ...] = ("province", "city")
@@ -75,31 +72,19 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    server.install()
     indexed = [
         {"label": p.label, "start": p.start, "end": p.end, "index": j}
         for j, p in enumerate(DEFAULT_PERIODS)
     ]
-    with tempfile.TemporaryDirectory(prefix="copatent-bench-") as tmp:
-        work = Path(tmp)
-        csv_file = work / "sample.csv"
-        sample.write(sample.generate(args.size, seed=args.seed), csv_file)
-        local = server.LocalServer(
-            server.default_installation(), work / "server", memory=server.Memory("1g", "4g", "2g")
+    with (
+        loaded_instance(args.size, seed=args.seed, name="projections") as local,
+        Database(local.settings(), queries=BENCH_QUERIES) as db,
+    ):
+        result = engines.analyze(
+            Neo4jEngine(db, restarts=1), scales=SCALES, periods=DEFAULT_PERIODS
         )
-        local.start(bolt_port=server.free_port(), http_port=server.free_port())
-        try:
-            prepared = pipeline.prepare_files([csv_file], keywords=pipeline.default_keywords())
-            key = writer.load_key([csv_file], {"bench": "projections"})
-            bulk.bulk_write(local, prepared, key=key)
-            with Database(local.settings(), queries=BENCH_QUERIES) as db:
-                result = engines.analyze(
-                    Neo4jEngine(db, restarts=1), scales=SCALES, periods=DEFAULT_PERIODS
-                )
-                publish.collaborations(db, result)  # what `copatent analyze` writes
-                found = {scale: _measure(db, scale, indexed, args.repeats) for scale in SCALES}
-        finally:
-            local.stop()
+        publish.collaborations(db, result)  # what `copatent analyze` writes
+        found = {scale: _measure(db, scale, indexed, args.repeats) for scale in SCALES}
     print(f"{args.size:,} generated patents, 4 periods; median and best of {args.repeats} runs")
     print("| scale | nodes | relationships | projection | median s | best s |")
     print("|---|---:|---:|---|---:|---:|")

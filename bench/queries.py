@@ -14,19 +14,15 @@ from __future__ import annotations
 
 import argparse
 import collections
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from copatent import server
+from bench._instance import loaded_instance
 from copatent.analytics.periods import DEFAULT_PERIODS, Scale
 from copatent.db import Database
 from copatent.engines.neo4j import Neo4jEngine
-from copatent.loader import bulk, pipeline, writer
-from copatent.sample import generator as sample
 
 
 @contextmanager
@@ -58,26 +54,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     scale: Scale = args.scale
-    server.install()
-    with tempfile.TemporaryDirectory(prefix="copatent-bench-") as tmp:
-        work = Path(tmp)
-        csv_file = work / "sample.csv"
-        sample.write(sample.generate(args.size, seed=args.seed), csv_file)
-        local = server.LocalServer(
-            server.default_installation(), work / "server", memory=server.Memory("1g", "4g", "2g")
-        )
-        local.start(bolt_port=server.free_port(), http_port=server.free_port())
-        try:
-            prepared = pipeline.prepare_files([csv_file], keywords=pipeline.default_keywords())
-            bulk.bulk_write(local, prepared, key=writer.load_key([csv_file], {"bench": "queries"}))
-            runs: list[tuple[float, dict[str, float]]] = []
-            for _ in ("first", "second"):
-                with timed_queries() as spent, Database(local.settings()) as db:
-                    started = time.perf_counter()
-                    Neo4jEngine(db).period_graphs(scale, DEFAULT_PERIODS)
-                    runs.append((time.perf_counter() - started, dict(spent)))
-        finally:
-            local.stop()
+    with loaded_instance(args.size, seed=args.seed, name="queries") as local:
+        runs: list[tuple[float, dict[str, float]]] = []
+        for _ in ("first", "second"):
+            with timed_queries() as spent, Database(local.settings()) as db:
+                started = time.perf_counter()
+                Neo4jEngine(db).period_graphs(scale, DEFAULT_PERIODS)
+                runs.append((time.perf_counter() - started, dict(spent)))
     print(f"{args.size:,} generated patents, {scale} scale, 4 periods, neo4j engine")
     print("| query | 1st run s | 2nd run s |")
     print("|---|---:|---:|")
