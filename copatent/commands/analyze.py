@@ -105,9 +105,7 @@ def analyze(
     writable_folder(out)
     settings = dataclasses.replace(settings, isolates=isolates)
     with (
-        engines.open_engine(
-            settings, connection.settings() if settings.name == "neo4j" else None
-        ) as (engine, db),
+        engines.open_engine(settings, connection.settings) as (engine, db),
         console.status(f"analysing with the {engine.name} engine"),
     ):
         result = engines.analyze(

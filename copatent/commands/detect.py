@@ -189,9 +189,7 @@ def detect(
         raise InputError(f"{given} needs {len(scales)} --factors file(s), got {len(files)}")
     tables = [_read(f) for f in files]
     chosen = chosen_periods(period, default=(DEFAULT_BASELINE,))
-    with engines.open_engine(
-        settings, connection.settings() if settings.name == "neo4j" else None
-    ) as (engine, db):
+    with engines.open_engine(settings, connection.settings) as (engine, db):
         computed = engines.analyze(engine, scales=scales, periods=chosen, baseline=chosen[-1])
         if db is not None:
             publish.collaborations(db, computed)

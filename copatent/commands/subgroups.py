@@ -100,9 +100,7 @@ def subgroups_command(
     )
     writable_folder(out)
     settings = dataclasses.replace(settings, leiden="leiden" in methods)
-    with engines.open_engine(
-        settings, connection.settings() if settings.name == "neo4j" else None
-    ) as (engine, db):
+    with engines.open_engine(settings, connection.settings) as (engine, db):
         result = engines.analyze(engine, scales=scales, periods=periods)
         require_edges(result)
         found = subgroups.of_analysis(

@@ -9,7 +9,7 @@ them to the pure :func:`copatent.analytics.analysis.analyze`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from copatent.analytics.defaults import DEFAULT_CLASSES
@@ -27,11 +27,12 @@ __all__ = ["EngineSettings", "analyze", "open_engine"]
 
 @contextlib.contextmanager
 def open_engine(
-    settings: EngineSettings, connection: Neo4jSettings | None = None
+    settings: EngineSettings, connect: Callable[[], Neo4jSettings] | None = None
 ) -> Iterator[tuple[Engine, Database | None]]:
     """The engine of ``settings``, and the database it reads (``None`` for the memory engine).
 
-    The memory engine reads ``settings.inputs``; the neo4j engine connects with ``connection``.
+    The memory engine reads ``settings.inputs``; the neo4j engine connects where ``connect()``
+    says (called only then: the local server's password file is not read for the memory engine).
     """
     if settings.name == "memory":
         from copatent.engines.memory import MemoryEngine  # noqa: PLC0415 (pandas, igraph)
@@ -52,9 +53,9 @@ def open_engine(
     from copatent.db import Database  # noqa: PLC0415 (the driver)
     from copatent.engines.neo4j import Neo4jEngine  # noqa: PLC0415
 
-    if connection is None:
+    if connect is None:
         raise ValueError("the neo4j engine needs a connection")
-    with Database(connection) as db:
+    with Database(connect()) as db:
         yield (
             Neo4jEngine(
                 db,
