@@ -239,6 +239,21 @@ def _haversine_km(lon: FloatArray, lat: FloatArray) -> FloatArray:
     return km
 
 
+def city_weights() -> pd.Series:
+    """How strongly the generator draws on each city: lead + mass, by city name, in its order.
+
+    The cities of ``sample_cities.csv`` carry their own weights; the other mainland cities (the
+    tail) weigh ``2 * TAIL_WEIGHT``. :mod:`copatent.sample.statistics` makes its synthetic
+    indicators follow these weights.
+    """
+    table = _read_table("sample_cities.csv")
+    raw = dict(
+        zip(table["city"], table["lead"].astype(float) + table["mass"].astype(float), strict=True)
+    )
+    names = [str(n) for n in _geography().name]
+    return pd.Series([raw.get(n, 2 * TAIL_WEIGHT) for n in names], index=names, dtype=float)
+
+
 @functools.cache
 def _geography() -> _Geography:
     table = _read_table("sample_cities.csv")

@@ -44,15 +44,11 @@ SCALES: Final = ("province", "city")
 
 def _activity() -> pd.Series:
     """Activity of every mainland prefecture-level city, by adcode, median 1."""
-    geo = generator._geography()
-    table = generator._read_table("sample_cities.csv")
-    raw = dict(
-        zip(table["city"], table["lead"].astype(float) + table["mass"].astype(float), strict=True)
-    )
+    weights = generator.city_weights()
     cities = regions.cities().set_index("name")
-    names = [str(n) for n in geo.name]
-    values = [raw.get(n, 2 * generator.TAIL_WEIGHT) for n in names]
-    activity = pd.Series(values, index=cities.loc[names, "adcode"].to_numpy(), dtype=float)
+    activity = pd.Series(
+        weights.to_numpy(), index=cities.loc[weights.index, "adcode"].to_numpy(), dtype=float
+    )
     return activity / float(activity.median())
 
 
