@@ -399,12 +399,12 @@ MISSING: Final = frozenset({"", "na", "n/a", "nan", "null", "none"})
 class Discretization:
     """How continuous factors become strata.
 
-    ``none``, one method with ``k`` classes, or ``optimal``: every method of
-    :data:`copatent.analytics.breaks.METHODS` with every class count in ``ks``, the highest q kept
+    ``none``, one classification scheme with ``k`` classes, or ``optimal``: every scheme of
+    :data:`copatent.analytics.breaks.SCHEMES` with every class count in ``ks``, the highest q kept
     (the first on ties; Song et al. 2020, doi:10.1080/15481603.2020.1760434).
     """
 
-    method: Literal["none", "optimal"] | breaks.Method
+    scheme: Literal["none", "optimal"] | breaks.Scheme
     k: int = 5
     ks: tuple[int, ...] = tuple(range(OPTIMAL_CLASSES[0], OPTIMAL_CLASSES[1] + 1))
 
@@ -415,12 +415,12 @@ class Discretization:
         ... ``optimal`` or ``optimal:3-8``; a :class:`ValueError` names what is wrong.
 
         >>> Discretization.parse("quantile:4"), Discretization.parse("optimal:3-5").ks
-        (Discretization(method='quantile', k=4, ks=(3, 4, 5, 6, 7, 8)), (3, 4, 5))
+        (Discretization(scheme='quantile', k=4, ks=(3, 4, 5, 6, 7, 8)), (3, 4, 5))
         """
         name, _, arg = text.strip().casefold().partition(":")
         usage = (
             f"discretisation {text!r}: expected none, optimal[:MIN-MAX] or METHOD:K with METHOD "
-            f"one of {', '.join(breaks.METHODS)} and K ≥ 2"
+            f"one of {', '.join(breaks.SCHEMES)} and K ≥ 2"
         )
         if name == "none" and not arg:
             return cls("none")
@@ -431,14 +431,14 @@ class Discretization:
             if dash and low.isdigit() and high.isdigit() and 2 <= int(low) <= int(high):
                 return cls("optimal", ks=tuple(range(int(low), int(high) + 1)))
             raise ValueError(usage)
-        if name in breaks.METHODS and arg.isdigit() and int(arg) >= 2:
+        if name in breaks.SCHEMES and arg.isdigit() and int(arg) >= 2:
             return cls(name, k=int(arg))
         raise ValueError(usage)
 
     def label(self) -> str:
-        if self.method == "optimal":
+        if self.scheme == "optimal":
             return f"optimal:{self.ks[0]}-{self.ks[-1]}"
-        return "none" if self.method == "none" else f"{self.method}:{self.k}"
+        return "none" if self.scheme == "none" else f"{self.scheme}:{self.k}"
 
 
 @dataclass(frozen=True)
@@ -479,30 +479,30 @@ def stratify(
     if not numeric:
         return Stratified(x, values.to_numpy(dtype=object), "categorical", None, None)
     numbers = values.to_numpy(dtype=float)
-    if how.method == "none":
+    if how.scheme == "none":
         labels = np.array([f"{v:.17g}" for v in numbers], dtype=object)
         return Stratified(x, labels, "categorical", None, None)
     what = f"factor {x}"
     hint = " (name it with --categorical, or choose another method or fewer classes)"
-    if how.method != "optimal":
+    if how.scheme != "optimal":
         try:
-            cut = breaks.classes(numbers, how.method, how.k, what=what)
+            cut = breaks.classes(numbers, how.scheme, how.k, what=what)
         except InputError as exc:
             raise InputError(f"{source}: {exc}{hint}") from None
         labels = cut.classify(numbers, what=what)
-        return Stratified(x, labels, how.method, cut.k, cut.bounds, k_asked=how.k)
+        return Stratified(x, labels, how.scheme, cut.k, cut.bounds, k_asked=how.k)
     best: tuple[float, str, int, breaks.Breaks] | None = None
     tried: list[tuple[str, int, float]] = []
-    for method in breaks.METHODS:  # ties: the first method, then the fewest classes
+    for scheme in breaks.SCHEMES:  # ties: the first scheme, then the fewest classes
         for k in how.ks:
             try:
-                cut = breaks.classes(numbers, method, k, what=what)
+                cut = breaks.classes(numbers, scheme, k, what=what)
             except InputError:
                 continue  # too few distinct values for k, or geometric on values ≤ 0
             q = factor_detector(y, cut.classify(numbers, what=what), singletons=singletons).q
-            tried.append((method, k, q))
+            tried.append((scheme, k, q))
             if best is None or q > best[0]:
-                best = (q, method, k, cut)
+                best = (q, scheme, k, cut)
     if best is None:
         raise InputError(f"{source}: {what}: no discretisation works (too few distinct values)")
     _, chosen, asked, cut = best

@@ -421,7 +421,7 @@ def test_cli_optimal_on_an_xlsx_table(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     strata = {s["x"]: s for s in json.loads(result.stdout)["strata"]}
     assert strata["Climatezone"]["method"] == "categorical"
-    assert strata["GDP"]["method"] in gd.breaks.METHODS
+    assert strata["GDP"]["method"] in gd.breaks.SCHEMES
     assert {t["k"] for t in strata["GDP"]["tried"]} == {3, 4, 5}
 
 
