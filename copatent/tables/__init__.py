@@ -5,6 +5,10 @@ the exports have their own readers in :mod:`copatent.loader`) is read here as te
 every check returns its problems instead of raising, so that all of a file's problems are named in
 one error: file, row and column (STYLE.md rule 8). :func:`one_line` turns them into the single
 line the command line prints; the commands add which option the file came from.
+
+Here: reading a CSV as text cells, and the message helpers. The checks of one kind of table are
+in the submodules: :mod:`copatent.tables.numbers` (numeric columns: statistics for the
+geographical detector).
 """
 
 from __future__ import annotations
