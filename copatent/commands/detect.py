@@ -213,7 +213,7 @@ def detect(
     for r in found:
         written += _write(out, f"{r.scale}_{r.period}", r.detection)
         if as_json:
-            results.append({"scale": r.scale, "period": r.period} | _json.detection(r.detection))
+            results.append(_json.regional_detection(r))
         else:
             title = f"{r.scale} {r.period}: {r.detection.y} ({paths[r.scale].name})"
             _print(r.detection, title)
