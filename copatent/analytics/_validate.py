@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from copatent._errors import InputError
 
@@ -24,14 +21,3 @@ def as_numbers(values: npt.ArrayLike, what: str) -> npt.NDArray[np.float64]:
     if array.ndim != 1:
         raise InputError(f"{what} must be one-dimensional, got shape {array.shape}")
     return array
-
-
-def native(value: object) -> object:
-    """A JSON-ready Python value: numpy scalars unwrapped, NaN and NA as ``None``."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value

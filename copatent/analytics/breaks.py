@@ -205,14 +205,15 @@ def jenks(values: npt.ArrayLike, k: int = DEFAULT_CLASSES, *, what: str = "value
     return Breaks(tuple(float(b) for b in jenkspy.jenks_breaks(array.tolist(), n_classes=k)))
 
 
-Method = Literal["jenks", "quantile", "equal", "geometric", "sd"]
-"""How a continuous variable is cut into classes (the geographical detector's discretisation)."""
+Scheme = Literal["jenks", "quantile", "equal", "geometric", "sd"]
+"""A classification scheme: how a continuous variable is cut into classes (mapclassify's term;
+the geographical detector's discretisation)."""
 
-METHODS: Final[tuple[Method, ...]] = ("jenks", "quantile", "equal", "geometric", "sd")
+SCHEMES: Final[tuple[Scheme, ...]] = ("jenks", "quantile", "equal", "geometric", "sd")
 
 
-def classes(values: npt.ArrayLike, method: Method, k: int, *, what: str = "values") -> Breaks:
-    """Class bounds of ``values`` into (at most) ``k`` classes by ``method``.
+def classes(values: npt.ArrayLike, scheme: Scheme, k: int, *, what: str = "values") -> Breaks:
+    """Class bounds of ``values`` into (at most) ``k`` classes by ``scheme``.
 
     - ``jenks``: :func:`jenks` (exactly ``k`` classes, or an error);
     - ``quantile``: bounds at the ``i/k`` quantiles (numpy's default, R's type 7);
@@ -223,7 +224,7 @@ def classes(values: npt.ArrayLike, method: Method, k: int, *, what: str = "value
       ``mean + (i − k/2) · sd`` for ``i = 1 ... k − 1``, the end classes open.
 
     Bounds that coincide (tied quantiles) or fall outside the values' range are dropped, so the
-    other methods can give fewer than ``k`` classes, and a class can be empty (no value between
+    other schemes can give fewer than ``k`` classes, and a class can be empty (no value between
     its bounds); the detector counts only the strata that have observations.
 
     >>> classes([1, 2, 3, 4, 5, 6, 7, 8], "equal", 2).bounds
@@ -233,29 +234,29 @@ def classes(values: npt.ArrayLike, method: Method, k: int, *, what: str = "value
     >>> classes([1, 1, 1, 1, 2, 3], "quantile", 4).bounds
     (1.0, 1.0, 1.75, 3.0)
     """
-    if method == "jenks":
+    if scheme == "jenks":
         return jenks(values, k, what=what)
     array = as_numbers(values, what)
     problems = _size_problems(array, k)
     if array.size and not np.isfinite(array).all():
         problems.append("NaN or infinite values")
-    elif method == "geometric" and array.size and array.min() <= 0:
+    elif scheme == "geometric" and array.size and array.min() <= 0:
         least = _number(float(array.min()))
         problems.append(f"geometric intervals need positive values; the minimum is {least}")
     if problems:
-        raise InputError(f"{method} classes of {what}: " + "; ".join(problems))
+        raise InputError(f"{scheme} classes of {what}: " + "; ".join(problems))
     lo, hi = float(array.min()), float(array.max())
     steps = np.arange(1, k) / k
-    if method == "quantile":
+    if scheme == "quantile":
         inner = np.quantile(array, steps)
-    elif method == "equal":
+    elif scheme == "equal":
         inner = lo + steps * (hi - lo)
-    elif method == "geometric":
+    elif scheme == "geometric":
         inner = lo * (hi / lo) ** steps
-    elif method == "sd":
+    elif scheme == "sd":
         inner = array.mean() + (np.arange(1, k) - k / 2) * array.std(ddof=1)
     else:
-        raise ValueError(f"unknown method {method!r}")
+        raise ValueError(f"unknown scheme {scheme!r}")
     kept = sorted({float(b) for b in inner if lo <= b < hi})
     return Breaks((lo, *kept, hi)) if hi > lo else Breaks((lo, hi))
 

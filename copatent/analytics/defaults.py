@@ -19,6 +19,3 @@ DEFAULT_CLASSES: Final = 4
 
 DEFAULT_DEPTH: Final = 2
 """CONCOR splits: up to 2^depth blocks (DESIGN.md item 10)."""
-
-DEFAULT_DISCRETIZATION: Final = "jenks:5"
-"""How the geographical detector cuts a numeric factor into strata (the study: Jenks, 5)."""

@@ -7,16 +7,12 @@ node measures (:mod:`~copatent.analytics.centrality`), Louvain communities
 (:mod:`~copatent.analytics.community`), effective flow (:mod:`~copatent.analytics.flow`) and
 natural-break tiers of weighted degree (:mod:`~copatent.analytics.breaks`).
 
-Input rules:
-
-- **cells** are text; surrounding whitespace is stripped; header names match after stripping and
-  case folding. A missing weight column makes every row weigh 1; a weight must be a finite number
-  ``≥ 0``. Rows whose cells are all empty are skipped.
-- **node order**: the node table's order, else the order of first appearance (row by row,
-  source before target). Every node an edge names must be in the node table.
-- **problems** are collected and raised as one :class:`~copatent._errors.InputError` naming the
-  table, row and column: rows are numbered as a spreadsheet shows them, the header on row 1, so
-  the frame's index ``i`` is row ``i + 2`` (the default index of a frame read from the file).
+Input rules (:mod:`copatent.tables.edges`, which checks the tables): cells are text, stripped,
+headers matched without case; a missing weight column makes every row weigh 1, a weight is a
+finite number ``≥ 0``; the **node order** is the node table's order, else the order of first
+appearance (row by row, source before target), and every node an edge names must be in the node
+table; all problems are raised as one :class:`~copatent._errors.InputError` naming the table,
+row and column.
 
 Directed (the default) follows DESIGN.md items 6–9 as they are: loops are dropped (a note says
 how many), repeated arcs are summed, an arc whose weights sum to 0 is no arc.
@@ -70,7 +66,6 @@ import pandas as pd
 
 from copatent._errors import InputError
 from copatent.analytics import flow, subgroups
-from copatent.analytics._validate import native as _native
 from copatent.analytics.breaks import Breaks, tiers_where_possible
 from copatent.analytics.centrality import MEASURES, node_measures
 from copatent.analytics.community import louvain
@@ -82,29 +77,8 @@ from copatent.analytics.defaults import (
 )
 from copatent.analytics.indicators import Indicators, indicators
 from copatent.analytics.network import Network
-from copatent.tables import listing, natural_order, one_line, preview, text_cells
-
-JSON_KEYS: Final[tuple[str, ...]] = (
-    "nodes",
-    "edges",
-    "directed",
-    "density_binary",
-    "density_valued",
-    "modularity",
-    "communities",
-    "out_centralization_binary_pct",
-    "out_centralization_valued_pct",
-    "in_centralization_binary_pct",
-    "in_centralization_valued_pct",
-    "avg_clustering_gephi",
-    "avg_path_length_gephi",
-    "diameter",
-    "reciprocity",
-    "weak_components",
-    "notes",
-    "nodes_table",
-)
-"""Keys of :meth:`Metrics.as_dict` (the ``--json`` object), in order."""
+from copatent.tables import natural_order
+from copatent.tables.edges import GroupRows, edge_list, group_rows, node_groups
 
 NODE_COLUMNS: Final[tuple[str, ...]] = (
     "node",
@@ -115,15 +89,16 @@ NODE_COLUMNS: Final[tuple[str, ...]] = (
     "tier",
     "tier_range",
 )
-"""Columns of :attr:`Metrics.table` and of each ``nodes_table`` entry, in order."""
-
-EDGE_COLUMNS: Final[tuple[str, ...]] = ("source", "target")
-"""Columns every edge table needs; ``weight`` is optional."""
+"""Columns of :attr:`Metrics.table` (and of each ``nodes_table`` entry of ``metrics --json``)."""
 
 
 @dataclass(frozen=True)
 class Groups:
-    """A given partition: ``table``'s first column names the node, ``column`` holds its group."""
+    """A given partition: ``table``'s first column names the node, ``column`` holds its group.
+
+    Checked as :func:`copatent.tables.edges.group_rows` and
+    :func:`~copatent.tables.edges.node_groups` say.
+    """
 
     table: pd.DataFrame
     column: str
@@ -166,22 +141,6 @@ class Metrics:
     breaks: Breaks | None
     notes: tuple[str, ...]
     blocks: subgroups.Subgroups | None = None
-
-    def as_dict(self) -> dict[str, object]:
-        """The ``--json`` object: :data:`JSON_KEYS`, Python types only, NaN as ``None``."""
-        values: dict[str, object] = {
-            **self.indicators.as_dict(),
-            "directed": self.directed,
-            "notes": list(self.notes),
-            "nodes_table": [
-                {key: _native(value) for key, value in row.items()}
-                for row in self.table.to_dict("records")
-            ],
-        }
-        result = {key: _native(values[key]) for key in JSON_KEYS}
-        if self.blocks is not None:
-            result |= self.blocks.as_dict()
-        return result
 
 
 def metrics(
@@ -238,12 +197,19 @@ def metrics(
     """
     if classes < 2:
         raise ValueError(f"classes must be at least 2, got {classes}")
-    given = blocks if isinstance(blocks, Groups) else None
-    clean, names, notes = _checked(edges, nodes, edges_source, nodes_source, given)
+    given = (
+        group_rows(blocks.table, blocks.column, blocks.source)
+        if isinstance(blocks, Groups)
+        else None
+    )
+    checked = edge_list(
+        edges, nodes, edges_source=edges_source, nodes_source=nodes_source, groups=given
+    )
+    names, notes = checked.nodes, list(checked.notes)
     chosen: tuple[np.ndarray, list[str] | None] | None = None
-    if isinstance(blocks, Groups):  # checked before anything is computed
-        chosen = _groups(blocks, names, notes)
-    frame, more = _arcs(clean, names, directed=directed)
+    if given is not None:  # checked before anything is computed
+        chosen = _given_blocks(given, names, notes)
+    frame, more = _arcs(checked.edges, names, directed=directed)
     notes += more
     net = Network.from_edges(frame, names)
     total = sum(net.edges["weight"].tolist())  # Python floats: inf on overflow, no warning
@@ -318,230 +284,18 @@ def undirected_centralization(degrees: np.ndarray) -> float:
     return float(100.0 * np.sum(degrees.max() - degrees) / ((n - 1) * (n - 2)))
 
 
-# -- checks
+# -- computing
 
 
-def _checked(
-    edges: pd.DataFrame,
-    nodes: pd.DataFrame | None,
-    edges_source: str,
-    nodes_source: str,
-    groups: Groups | None = None,
-) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """Clean edges (``source``, ``target``, ``weight`` float), the node order, notes; or raise.
-
-    When the edges or nodes have problems, the groups table's own problems (those that need no
-    network) are named in the same error.
-    """
-    problems: list[tuple[str, list[str]]] = []
-    names: list[str] | None = None
-    if nodes is not None:
-        names, node_problems = _node_list(nodes)
-        if node_problems:
-            problems.append((nodes_source, node_problems))
-    clean, edge_problems, notes = _edge_table(edges, names, nodes_source)
-    if edge_problems:  # after the node file's problems, which may explain these
-        problems.append((edges_source, edge_problems))
-    if problems and groups is not None:
-        group_problems = _group_rows(groups)[2]
-        if group_problems:
-            problems.append((groups.source, group_problems))
-    if problems:
-        raise InputError(one_line(problems))
-    if names is None:
-        pairs = clean[["source", "target"]].to_numpy().ravel()  # row by row: source, target
-        names = [str(name) for name in pd.unique(pairs)]
-    return clean, names, notes
-
-
-def _node_list(nodes: pd.DataFrame) -> tuple[list[str], list[str]]:
-    if nodes.shape[1] == 0:
-        return [], ["no columns"]
-    column = f"column {_header(nodes.columns[0])}"
-    keep = ~_blank_rows(nodes)
-    rows = _rows(nodes)[keep]
-    cells = text_cells(nodes.iloc[:, 0])[keep]
-    if cells.empty:
-        return [], ["no data rows below the header"]
-    problems: list[tuple[int, str]] = [
-        (row, f"row {row}, {column}: no node name") for row in rows[(cells == "").to_numpy()]
-    ]
-    first: dict[str, int] = {}
-    named = (cells != "").to_numpy()
-    for row, name in zip(rows[named].tolist(), cells[named].tolist(), strict=True):
-        if name in first:
-            problems.append(
-                (row, f"row {row}, {column}: node {preview(name)} repeats row {first[name]}")
-            )
-        else:
-            first[name] = row
-    return list(first), [message for _, message in sorted(problems)]
-
-
-def _group_rows(groups: Groups) -> tuple[list[tuple[int, str, str]], str, list[str]]:
-    """The groups table's rows, group column and the problems that need no network.
-
-    Returns ``(row, node, group)`` of every row with a node name, the group column's label, and
-    the problems: no such column, a row without a node, a node twice.
-    """
-    table = groups.table
-    headers: dict[str, int] = {}
-    for position, label in enumerate(table.columns[1:], start=1):  # after the node column
-        headers.setdefault(_header(label).casefold(), position)  # the first of equal headers
-    wanted = groups.column.strip().casefold()
-    if wanted not in headers:
-        found = [_header(c) for c in table.columns[1:] if _header(c)]
-        listed = listing(found) if found else "none besides the node column"
-        problem = f"no group column {preview(groups.column)} after the node column; "
-        return [], "", [problem + f"columns found: {listed}"]
-    column = f"column {_header(table.columns[headers[wanted]])}"
-    keep = ~_blank_rows(table)
-    nodes = text_cells(table.iloc[:, 0])[keep].tolist()
-    values = text_cells(table.iloc[:, headers[wanted]])[keep].tolist()
-    node_column = f"column {_header(table.columns[0])}"
-    problems: list[str] = []
-    found_rows: list[tuple[int, str, str]] = []
-    first: dict[str, int] = {}
-    for row, node, value in zip(_rows(table)[keep].tolist(), nodes, values, strict=True):
-        if not node:
-            problems.append(f"row {row}, {node_column}: no node name")
-        elif node in first:
-            problems.append(
-                f"row {row}, {node_column}: node {preview(node)} repeats row {first[node]}"
-            )
-        else:
-            first[node] = row
-            found_rows.append((row, node, value))
-    return found_rows, column, problems
-
-
-def _groups(groups: Groups, names: Sequence[str], notes: list[str]) -> tuple[np.ndarray, list[str]]:
+def _given_blocks(
+    groups: GroupRows, names: Sequence[str], notes: list[str]
+) -> tuple[np.ndarray, list[str]]:
     """Block numbers 1, 2, ... of the nodes ``names`` and the value of each block; or raise."""
-    found_rows, column, problems = _group_rows(groups)
-    in_network = set(names)
-    group: dict[str, str] = {}
-    extra = 0
-    for row, node, value in found_rows:
-        if node not in in_network:
-            extra += 1  # not in the network: its group does not matter
-        elif not value:
-            problems.append(f"row {row}, {column}: no group for node {preview(node)}")
-        else:
-            group[node] = value
-    listed = {node for _, node, _ in found_rows}
-    missing = [name for name in names if name not in listed]
-    if missing and column:
-        problems.append(f"no row for node(s) {listing([preview(m) for m in missing])}")
-    if problems:
-        raise InputError(one_line([(groups.source, problems)]))
-    if extra:
-        notes.append(
-            f"{_count(extra, 'row')} of {groups.source} for nodes not in the network ignored"
-        )
+    group, more = node_groups(groups, names)
+    notes += more
     ordered = [str(v) for v in natural_order({group[name] for name in names})]
     number = {value: b for b, value in enumerate(ordered, start=1)}
     return np.array([number[group[name]] for name in names], dtype=np.int64), ordered
-
-
-def _edge_table(
-    edges: pd.DataFrame, names: Sequence[str] | None, nodes_source: str
-) -> tuple[pd.DataFrame, list[str], list[str]]:
-    headers: dict[str, int] = {}
-    for position, label in enumerate(edges.columns):
-        headers.setdefault(_header(label).casefold(), position)  # the first of equal headers
-    missing = [c for c in EDGE_COLUMNS if c not in headers]
-    if missing:
-        found = [_header(c) for c in edges.columns if _header(c)]
-        listed = listing(found) if found else "(none)"
-        return (
-            pd.DataFrame(),
-            [f"missing column(s) {', '.join(missing)}; columns found: {listed}"],
-            [],
-        )
-    keep = ~_blank_rows(edges)
-    frame = edges.loc[keep]
-    rows = _rows(edges)[keep]
-    if frame.empty:
-        return pd.DataFrame(), ["no data rows below the header"], []
-    notes: list[str] = []
-    problems: list[tuple[int, int, str]] = []  # (row, column order, message), sorted at the end
-    ends: dict[str, pd.Series] = {}
-    for order, name in enumerate(EDGE_COLUMNS):
-        cells = ends[name] = text_cells(frame.iloc[:, headers[name]])
-        empty = (cells == "").to_numpy()
-        problems.extend(
-            (row, order, f"row {row}, column {name}: no node name") for row in rows[empty]
-        )
-        if names is not None:
-            unknown = ~empty & ~cells.isin(set(names)).to_numpy()
-            problems.extend(
-                (
-                    row,
-                    order,
-                    f"row {row}, column {name}: node {preview(cell)} is not in {nodes_source}",
-                )
-                for row, cell in zip(rows[unknown], cells[unknown], strict=True)
-            )
-    if "weight" in headers:
-        weights, weight_problems = _weights(text_cells(frame.iloc[:, headers["weight"]]), rows)
-        problems.extend((row, len(EDGE_COLUMNS), message) for row, message in weight_problems)
-    else:
-        weights = np.ones(len(frame))
-        notes.append("no weight column: every row weighs 1")
-    clean = pd.DataFrame(
-        {
-            "source": ends["source"].to_numpy(),
-            "target": ends["target"].to_numpy(),
-            "weight": weights,
-        }
-    )
-    return clean, [message for *_, message in sorted(problems)], notes
-
-
-def _weights(cells: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, list[tuple[int, str]]]:
-    """Weights as floats, and ``(row, message)`` for every cell that is not a number ``>= 0``."""
-    values = pd.to_numeric(cells.where(cells != ""), errors="coerce").to_numpy(
-        dtype=float, na_value=np.nan
-    )
-    empty = (cells == "").to_numpy()
-    spelled_nan = cells.str.casefold().str.lstrip("+-").eq("nan").to_numpy()
-    bad = empty | ~np.isfinite(values) | (values < 0)
-    problems: list[tuple[int, str]] = []
-    for row, cell, value, blank, nan in zip(
-        rows[bad], cells[bad], values[bad], empty[bad], spelled_nan[bad], strict=True
-    ):
-        where = f"row {row}, column weight"
-        if blank:
-            problems.append((row, f"{where}: no value"))
-        elif math.isnan(value) and not nan:
-            problems.append((row, f"{where}: {preview(cell)} is not a number"))
-        elif not math.isfinite(value):
-            problems.append((row, f"{where}: {preview(cell)} is not a finite number"))
-        else:
-            problems.append((row, f"{where}: negative weight {preview(cell)}"))
-    return values, problems
-
-
-def _header(label: object) -> str:
-    return str(label).strip()
-
-
-def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
-    """Rows whose every cell is empty (blank lines of a file)."""
-    blank = np.ones(len(frame), dtype=bool)
-    for j in range(frame.shape[1]):
-        blank &= (text_cells(frame.iloc[:, j]) == "").to_numpy()
-    return blank
-
-
-def _rows(frame: pd.DataFrame) -> np.ndarray:
-    """The spreadsheet row of each row of ``frame``: index + 2 (header on row 1)."""
-    if pd.api.types.is_integer_dtype(frame.index.dtype):
-        return np.asarray(frame.index, dtype=np.int64) + 2
-    return np.arange(len(frame), dtype=np.int64) + 2
-
-
-# -- computing
 
 
 def _arcs(

@@ -42,7 +42,6 @@ import numpy.typing as npt
 import pandas as pd
 
 from copatent.analytics import community
-from copatent.analytics._validate import native
 from copatent.analytics.analysis import Analysis
 from copatent.analytics.defaults import DEFAULT_DEPTH
 from copatent.analytics.periods import Scale
@@ -372,22 +371,6 @@ def ei_index(
 # ------------------------------------------------------------------------------------------------
 # one partition of one period's network, described for the study's tables
 
-JSON_KEYS: Final[tuple[str, ...]] = (
-    "blocks_method",
-    "block_modularity",
-    "density_matrix_binary",
-    "density_matrix_valued",
-    "image_matrix_binary",
-    "image_matrix_valued",
-    "ei_groups",
-    "ei_groups_valued",
-    "ei_whole_binary",
-    "ei_whole_valued",
-    "ei_sum_of_groups_binary",
-)
-"""Keys of :meth:`Subgroups.as_dict` after the member lists, in order (also the keys
-``copatent metrics --groups`` / ``--concor`` adds to its ``--json`` object)."""
-
 Partition = Literal["concor", "louvain", "leiden", "groups"]
 """Where a partition comes from; ``groups`` is one given by the user (``metrics --groups``)."""
 
@@ -415,45 +398,6 @@ class Subgroups:
     ei_binary: EIResult
     ei_valued: EIResult
     modularity: float
-
-    def as_dict(self) -> dict[str, object]:
-        """JSON-ready: the blocks as member lists, then :data:`JSON_KEYS`.
-
-        ``<method>_blocks`` (``concor_blocks``, ``louvain_blocks``, ``groups_blocks``, ...): a
-        list of member lists in block order; with given block labels also ``<method>_labels``.
-        The matrices are lists of rows in block order (``None`` for the cell of a one-member
-        block with itself); the ``ei_groups`` rows are ``block``, ``members``, ``internal``,
-        ``external``, ``ei``.
-        """
-        m = self.matrices
-        members = self.members.groupby("block", sort=True)["node"].agg(list)
-
-        def matrix(a: npt.NDArray[np.float64] | npt.NDArray[np.int64]) -> list[list[object]]:
-            return [[native(v) for v in row.tolist()] for row in a]
-
-        def rows(result: EIResult) -> list[dict[str, object]]:
-            table = result.groups.rename(columns={"group": "block"})
-            return [{str(k): native(v) for k, v in row.items()} for row in table.to_dict("records")]
-
-        found: dict[str, object] = {
-            f"{self.method}_blocks": [[str(n) for n in v] for v in members.tolist()]
-        }
-        if "label" in self.blocks.columns:
-            found[f"{self.method}_labels"] = self.blocks["label"].tolist()
-        values: dict[str, object] = {
-            "blocks_method": self.method,
-            "block_modularity": self.modularity,
-            "density_matrix_binary": matrix(m.density_binary),
-            "density_matrix_valued": matrix(m.density_valued),
-            "image_matrix_binary": matrix(m.image_binary),
-            "image_matrix_valued": matrix(m.image_valued),
-            "ei_groups": rows(self.ei_binary),
-            "ei_groups_valued": rows(self.ei_valued),
-            "ei_whole_binary": native(self.ei_binary.whole_ei),
-            "ei_whole_valued": native(self.ei_valued.whole_ei),
-            "ei_sum_of_groups_binary": native(self.ei_binary.sum_of_groups_ei),
-        }
-        return found | {key: values[key] for key in JSON_KEYS}
 
 
 def describe(

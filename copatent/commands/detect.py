@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Final
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from copatent._errors import InputError
-from copatent.analytics.defaults import DEFAULT_DISCRETIZATION
 from copatent.analytics.periods import DEFAULT_BASELINE
 from copatent.commands._options import (
     DEFAULT_CONNECTION,
@@ -29,7 +30,8 @@ from copatent.engines.settings import EngineSettings
 if TYPE_CHECKING:
     import pandas as pd
 
-    from copatent.analytics import geodetector
+    from copatent.analytics.detection import Detection, DetectOptions
+    from copatent.analytics.discretization import Discretization
 
 
 class VarianceChoice(StrEnum):
@@ -43,6 +45,12 @@ class SingletonChoice(StrEnum):
 
 
 DEFAULT_Y = "weighted_degree"
+
+DEFAULT_DISCRETIZATION: Final = "jenks:5"
+"""``--discretize`` unless given: :func:`parse_discretization` reads it as the analytics' default
+(:data:`copatent.analytics.discretization.DEFAULT_DISCRETIZATION`, the study's Jenks, 5)."""
+
+_CLASSES_HINT: Final = " (name it with --categorical, or choose another method or fewer classes)"
 
 
 @grouped
@@ -152,10 +160,9 @@ def detect(
     significant); notes. With --factors the object also has scale and period, and one object
     per scale and period is listed under "detections"; with --out, "files" lists the CSVs.
     """
-    import dataclasses  # noqa: PLC0415
-
     from copatent import engines, publish  # noqa: PLC0415
-    from copatent.analytics import geodetector  # noqa: PLC0415
+    from copatent.analytics import regional  # noqa: PLC0415
+    from copatent.commands import _json  # noqa: PLC0415
     from copatent.commands._output import emit_json  # noqa: PLC0415
     from copatent.commands.analyze import require_edges  # noqa: PLC0415
     from copatent.report.files import writable_folder  # noqa: PLC0415
@@ -165,10 +172,10 @@ def detect(
             "give either --data FILE (any table) or --factors FILE (regional statistics)"
         )
     try:
-        how = geodetector.Discretization.parse(discretize)
+        how = parse_discretization(discretize)
     except ValueError as exc:
         raise InputError(f"--discretize: {exc}") from None
-    options: dict[str, Any] = {
+    options: DetectOptions = {
         "discretization": how,
         "categorical": categorical or (),
         "interaction": interaction,
@@ -187,36 +194,88 @@ def detect(
     if len(files) != len(scales):
         given = " ".join(f"--scale {s.value}" for s in scale or [RegionScale.province])
         raise InputError(f"{given} needs {len(scales)} --factors file(s), got {len(files)}")
-    tables = [_read(f) for f in files]
+    paths = dict(zip(scales, files, strict=True))
+    statistics = {s: regional.Statistics(_read(path), str(path)) for s, path in paths.items()}
     chosen = chosen_periods(period, default=(DEFAULT_BASELINE,))
     with engines.open_engine(settings, connection.settings) as (engine, db):
         computed = engines.analyze(engine, scales=scales, periods=chosen, baseline=chosen[-1])
         if db is not None:
             publish.collaborations(db, computed)
     require_edges(computed)
-    measure = y or DEFAULT_Y
-    results: list[dict[str, Any]] = []
+    with _named_as_options():
+        found = regional.detect_regions(
+            computed, statistics, y=y or DEFAULT_Y, xs=x or (), **options
+        )
+    results: list[dict[str, object]] = []
     written: list[str] = []
-    for scale_name, table, path in zip(scales, tables, files, strict=True):
-        for label in (p.label for p in chosen):
-            centrality = computed.tables[(scale_name, label)].centrality
-            if centrality.empty:
-                continue  # no network in this period at this scale
-            joined, xs, notes = geodetector.join_regions(
-                centrality, table, scale=scale_name, y=measure, xs=x or (),
-                source=str(path),
-            )  # fmt: skip
-            found = geodetector.detect(joined, measure, xs, source=str(path), **options)
-            found = dataclasses.replace(found, notes=(*notes, *found.notes))
-            written += _write(out, f"{scale_name}_{label}", found)
-            if as_json:
-                results.append({"scale": scale_name, "period": label} | found.as_dict())
-            else:
-                _print(found, f"{scale_name} {label}: {found.y} ({path.name})")
+    for r in found:
+        written += _write(out, f"{r.scale}_{r.period}", r.detection)
+        if as_json:
+            results.append(_json.regional_detection(r))
+        else:
+            title = f"{r.scale} {r.period}: {r.detection.y} ({paths[r.scale].name})"
+            _print(r.detection, title)
     if as_json:
         emit_json({"detections": results} | ({"files": written} if out is not None else {}))
         return
     _say_written(out, written)
+
+
+def parse_discretization(text: str) -> Discretization:
+    """Read ``--discretize``: ``jenks:5``, ``quantile:4``, ``equal:6``, ``geometric:5``, ...
+
+    ... ``sd:4``, ``none``, ``optimal`` or ``optimal:3-8``; a :class:`ValueError` names what is
+    wrong.
+
+    >>> parse_discretization("quantile:4"), parse_discretization("optimal:3-5").ks
+    (Discretization(scheme='quantile', k=4, ks=(3, 4, 5, 6, 7, 8)), (3, 4, 5))
+    >>> from copatent.analytics import discretization
+    >>> parse_discretization(DEFAULT_DISCRETIZATION) == discretization.DEFAULT_DISCRETIZATION
+    True
+    """
+    from copatent.analytics.breaks import SCHEMES  # noqa: PLC0415
+    from copatent.analytics.discretization import Discretization  # noqa: PLC0415
+
+    name, _, arg = text.strip().casefold().partition(":")
+    usage = (
+        f"discretisation {text!r}: expected none, optimal[:MIN-MAX] or METHOD:K with METHOD "
+        f"one of {', '.join(SCHEMES)} and K ≥ 2"
+    )
+    if name == "none" and not arg:
+        return Discretization("none")
+    if name == "optimal":
+        if not arg:
+            return Discretization("optimal")
+        low, dash, high = arg.partition("-")
+        if dash and low.isdigit() and high.isdigit() and 2 <= int(low) <= int(high):
+            return Discretization("optimal", ks=tuple(range(int(low), int(high) + 1)))
+        raise ValueError(usage)
+    if name in SCHEMES and arg.isdigit() and int(arg) >= 2:
+        return Discretization(name, k=int(arg))
+    raise ValueError(usage)
+
+
+@contextlib.contextmanager
+def _named_as_options() -> Iterator[None]:
+    """The errors whose messages name the analytics' parameters, reworded with the options."""
+    from copatent.analytics.discretization import ClassesError  # noqa: PLC0415
+    from copatent.analytics.regional import UnknownMeasureError  # noqa: PLC0415
+    from copatent.tables.numbers import CategoricalColumnError, RepeatedColumnError  # noqa: PLC0415
+
+    try:
+        yield
+    except ClassesError as exc:
+        raise InputError(f"{exc}{_CLASSES_HINT}") from None
+    except UnknownMeasureError as exc:
+        raise InputError(f"--y {exc}") from None
+    except RepeatedColumnError as exc:
+        columns = ", ".join(exc.columns)
+        raise InputError(
+            f"{exc.source}: a column is named twice in --y and --x: {columns}"
+        ) from None
+    except CategoricalColumnError as exc:
+        named = ", ".join(exc.categorical)
+        raise InputError(f"{exc.source}: --categorical {named} must be --x columns") from None
 
 
 def _on_table(
@@ -224,26 +283,29 @@ def _on_table(
     y: str | None,
     xs: list[str],
     out: Path | None,
-    options: dict[str, Any],
+    options: DetectOptions,
     *,
     as_json: bool,
 ) -> None:
     """``--data``: the detectors on any table."""
-    from copatent.analytics import geodetector  # noqa: PLC0415
+    from copatent.analytics.detection import detect  # noqa: PLC0415
+    from copatent.commands import _json  # noqa: PLC0415
     from copatent.commands._output import emit_json  # noqa: PLC0415
 
     if y is None or not xs:
         raise InputError("--data needs --y COLUMN and at least one --x COLUMN")
-    found = geodetector.detect(_read(data), y, xs, source=str(data), **options)
+    table = _read(data)
+    with _named_as_options():
+        found = detect(table, y, xs, source=str(data), **options)
     written = _write(out, data.stem, found)
     if as_json:
-        emit_json(found.as_dict() | ({"files": written} if out is not None else {}))
+        emit_json(_json.detection(found) | ({"files": written} if out is not None else {}))
         return
     _print(found, f"{data.name}: {y}")
     _say_written(out, written)
 
 
-def _write(out: Path | None, name: str, found: geodetector.Detection) -> list[str]:
+def _write(out: Path | None, name: str, found: Detection) -> list[str]:
     from copatent.report.files import write_csv  # noqa: PLC0415
 
     if out is None:
@@ -278,7 +340,7 @@ def _read(path: Path) -> pd.DataFrame:
     return table
 
 
-def _print(found: geodetector.Detection, title: str) -> None:
+def _print(found: Detection, title: str) -> None:
     from copatent.commands._output import console  # noqa: PLC0415
 
     table = Table(
@@ -311,7 +373,7 @@ def _print(found: geodetector.Detection, title: str) -> None:
         console.print(f"note: {note}", markup=False, highlight=False)
 
 
-def _print_others(found: geodetector.Detection) -> None:
+def _print_others(found: Detection) -> None:
     """The interaction, risk and ecological tables, those that were asked for."""
     from copatent.commands._output import console  # noqa: PLC0415
 

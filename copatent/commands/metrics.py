@@ -180,6 +180,7 @@ def metrics(
     network" row). Undirected: E-I counts each edge once.
     """
     from copatent.analytics import metrics as measures  # noqa: PLC0415
+    from copatent.commands import _json  # noqa: PLC0415
     from copatent.commands._blocks import print_blocks  # noqa: PLC0415
     from copatent.commands._output import emit_json  # noqa: PLC0415
 
@@ -213,7 +214,7 @@ def metrics(
         blocks=blocks,
     )
     if as_json:
-        emit_json(result.as_dict())
+        emit_json(_json.metrics(result))
         return
     _print(result, edges)
     if result.blocks is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -28,9 +28,6 @@ from copatent.commands._options import (
     grouped,
 )
 from copatent.engines.settings import EngineSettings
-
-if TYPE_CHECKING:
-    from copatent.analytics.subgroups import PeriodSubgroups
 
 
 class PartitionChoice(StrEnum):
@@ -82,6 +79,7 @@ def subgroups_command(
 
     from copatent import engines, publish  # noqa: PLC0415
     from copatent.analytics import subgroups  # noqa: PLC0415
+    from copatent.commands import _json  # noqa: PLC0415
     from copatent.commands._blocks import print_blocks  # noqa: PLC0415
     from copatent.commands._output import console, emit_json  # noqa: PLC0415
     from copatent.commands.analyze import require_edges  # noqa: PLC0415
@@ -116,19 +114,12 @@ def subgroups_command(
     files = write_subgroups(found, out)
     if as_json:
         emit_json(
-            {"subgroups": [_as_json(item) for item in found], "files": [str(f) for f in files]}
+            {
+                "subgroups": [_json.period_subgroups(item) for item in found],
+                "files": [str(f) for f in files],
+            }
         )
         return
     for item in found:
         print_blocks(f"{item.subgroups.method} blocks · {item.scale} {item.period}", item.subgroups)
     console.print(f"{len(files)} tables written to {out}/")
-
-
-def _as_json(item: PeriodSubgroups) -> dict[str, Any]:
-    g = item.subgroups
-    return {
-        "scale": item.scale,
-        "period": item.period,
-        "blocks": g.blocks.to_dict("records"),
-        "members": g.members.astype(object).where(g.members.notna(), None).to_dict("records"),
-    } | g.as_dict()

@@ -30,10 +30,16 @@ from typer.testing import CliRunner
 from copatent import cli
 from copatent._errors import InputError
 from copatent.analytics import geodetector as gd
+from copatent.analytics.breaks import SCHEMES
+from copatent.analytics.detection import Detection, detect
+from copatent.analytics.discretization import Discretization
+from copatent.analytics.regional import UnknownMeasureError, join_regions
+from copatent.commands._json import DETECTION_KEYS
+from copatent.commands.detect import parse_discretization
 from tests.reference import reference_data
 
 DATA = reference_data() / "geodetector"
-NONE = gd.Discretization.parse("none")
+NONE = parse_discretization("none")
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +47,8 @@ def ntd() -> pd.DataFrame:
     return pd.read_csv(DATA / "ntd.csv", dtype=str)
 
 
-def run(table: pd.DataFrame, y: str, xs: list[str], **options: object) -> gd.Detection:
-    return gd.detect(table, y, xs, discretization=NONE, **options)  # type: ignore[arg-type]
+def run(table: pd.DataFrame, y: str, xs: list[str], **options: object) -> Detection:
+    return detect(table, y, xs, discretization=NONE, **options)  # type: ignore[arg-type]
 
 
 def printed(text: str) -> object:
@@ -278,7 +284,7 @@ def test_interaction_types_and_the_tolerance(
 
 def test_jenks_five_classes_by_default_and_categorical_columns() -> None:
     table = pd.read_csv(DATA / "ndvi40.csv", dtype=str)
-    found = gd.detect(table, "NDVIchange", ["Climatezone", "Mining", "GDP"])
+    found = detect(table, "NDVIchange", ["Climatezone", "Mining", "GDP"])
     cut = {s.x: s for s in found.strata}
     assert (cut["Climatezone"].method, cut["Mining"].method) == ("categorical", "categorical")
     assert (cut["GDP"].method, cut["GDP"].k) == ("jenks", 5)
@@ -290,16 +296,16 @@ def test_jenks_five_classes_by_default_and_categorical_columns() -> None:
 
 def test_optimal_discretisation_keeps_the_best_q() -> None:
     table = pd.read_csv(DATA / "ndvi40.csv", dtype=str)
-    found = gd.detect(table, "NDVIchange", ["Precipitation", "GDP"],
-                      discretization=gd.Discretization.parse("optimal"))  # fmt: skip
+    found = detect(table, "NDVIchange", ["Precipitation", "GDP"],
+                      discretization=parse_discretization("optimal"))  # fmt: skip
     for s, f in zip(found.strata, found.factor, strict=True):
         assert {m for m, _, _ in s.tried} >= {"jenks", "quantile", "equal", "sd"}
         assert {k for _, k, _ in s.tried} == set(range(3, 9))
         # the reported choice, asked for on its own, gives the same q
-        alone = gd.detect(table, "NDVIchange", [s.x],
-                          discretization=gd.Discretization(s.method, k=s.k_asked))  # fmt: skip
+        alone = detect(table, "NDVIchange", [s.x],
+                          discretization=Discretization(s.method, k=s.k_asked))  # fmt: skip
         assert alone.factor[0].q == pytest.approx(f.q, rel=1e-12)
-        jenks5 = gd.detect(table, "NDVIchange", [s.x]).factor[0].q
+        jenks5 = detect(table, "NDVIchange", [s.x]).factor[0].q
         assert f.q >= jenks5 - 1e-12
 
 
@@ -307,7 +313,7 @@ def test_optimal_ties_go_to_the_first_method_and_fewest_classes() -> None:
     # three well-separated values: most methods cut them into the same 3 strata
     table = pd.DataFrame({"y": [str(v) for v in range(9)],
                           "x": ["1", "1", "1", "50", "50", "50", "100", "100", "100"]})  # fmt: skip
-    found = gd.detect(table, "y", ["x"], discretization=gd.Discretization.parse("optimal:3-4"))
+    found = detect(table, "y", ["x"], discretization=parse_discretization("optimal:3-4"))
     s = found.strata[0]
     best = max(q for _, _, q in s.tried)
     tied = [(m, k) for m, k, q in s.tried if q == pytest.approx(best, abs=1e-12)]
@@ -341,7 +347,7 @@ def test_ecological_f_is_the_ratio_of_unexplained_shares(ntd: pd.DataFrame) -> N
 )  # fmt: skip
 def test_bad_tables_name_row_and_column(columns: dict[str, list[str]], expected: str) -> None:
     with pytest.raises(InputError) as caught:
-        gd.detect(pd.DataFrame(columns), "y", ["f"], source="stats.csv")
+        detect(pd.DataFrame(columns), "y", ["f"], source="stats.csv")
     assert str(caught.value).startswith("stats.csv: ")
     assert expected in str(caught.value)
     assert "\n" not in str(caught.value)
@@ -349,7 +355,7 @@ def test_bad_tables_name_row_and_column(columns: dict[str, list[str]], expected:
 
 def test_missing_cells_leave_their_rows_out_with_a_note() -> None:
     table = pd.DataFrame({"y": ["1", "2", "", "4", "5", "6"], "f": ["a", "a", "b", "NA", "b", "b"]})
-    found = gd.detect(table, "y", ["f"])
+    found = detect(table, "y", ["f"])
     assert found.n == 4
     assert found.notes == ("2 row(s) with a missing value left out: 4, 5",)
 
@@ -372,7 +378,7 @@ def test_join_regions_by_name_or_adcode_and_lists_what_does_not_match() -> None:
             "label": ["a", "b", "c", "d", "e"],  # text: not a default factor
         }
     )
-    joined, xs, notes = gd.join_regions(
+    joined, xs, notes = join_regions(
         centrality, factors, scale="province", y="weighted_degree", source="stats.csv"
     )
     assert xs == ["gdp"]
@@ -390,9 +396,9 @@ def test_join_regions_rejects_a_region_named_twice_and_an_unknown_measure() -> N
     centrality = pd.DataFrame({"node": ["110000"], "name": ["北京市"], "weighted_degree": [1.0]})
     twice = pd.DataFrame({"region": ["北京市", "北京"], "gdp": ["1", "2"]})
     with pytest.raises(InputError, match="row 3, column region: '北京' is a province named before"):
-        gd.join_regions(centrality, twice, scale="province", y="weighted_degree")
-    with pytest.raises(InputError, match="--y 'pagerank' is not a node measure"):
-        gd.join_regions(centrality, twice, scale="province", y="pagerank")
+        join_regions(centrality, twice, scale="province", y="weighted_degree")
+    with pytest.raises(UnknownMeasureError, match=r"^'pagerank' is not a node measure"):
+        join_regions(centrality, twice, scale="province", y="pagerank")
 
 
 def test_cli_data_json(tmp_path: Path) -> None:
@@ -402,7 +408,7 @@ def test_cli_data_json(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli.app, args)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert tuple(report) == gd.JSON_KEYS
+    assert tuple(report) == DETECTION_KEYS
     first = report["factor"][0]
     assert {"x", "q", "f", "p_value", "n_strata"} <= set(first)
     assert (first["x"], round(first["q"], 7)) == ("watershed", 0.6377737)
@@ -421,7 +427,7 @@ def test_cli_optimal_on_an_xlsx_table(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     strata = {s["x"]: s for s in json.loads(result.stdout)["strata"]}
     assert strata["Climatezone"]["method"] == "categorical"
-    assert strata["GDP"]["method"] in gd.breaks.METHODS
+    assert strata["GDP"]["method"] in SCHEMES
     assert {t["k"] for t in strata["GDP"]["tried"]} == {3, 4, 5}
 
 
@@ -454,7 +460,7 @@ def test_headers_equal_but_for_case_are_an_error() -> None:
     table = pd.DataFrame([["1", "a", "b"], ["2", "a", "b"], ["3", "b", "b"]],
                          columns=["y", "f", "F"])  # fmt: skip
     with pytest.raises(InputError, match="more than one column is headed 'f'"):
-        gd.detect(table, "y", ["f"], source="t.csv")
+        detect(table, "y", ["f"], source="t.csv")
 
 
 def test_interaction_with_every_crossed_stratum_dropped() -> None:
@@ -493,6 +499,6 @@ def test_cli_writes_the_tables_with_out(tmp_path: Path) -> None:
 
 def test_numbers_used_as_they_are_are_one_stratum_however_written() -> None:
     table = pd.DataFrame({"y": ["1", "2", "5", "6"], "f": ["2", "2.0", "3", "3.00"]})
-    found = gd.detect(table, "y", ["f"], discretization=NONE, risk=True)
+    found = detect(table, "y", ["f"], discretization=NONE, risk=True)
     assert found.factor[0].n_strata == 2
     assert found.risk[0].strata["stratum"].tolist() == ["2", "3"]

@@ -17,8 +17,9 @@ from typer.testing import CliRunner
 
 from copatent import cli
 from copatent._errors import InputError
-from copatent.analytics import subgroups
-from copatent.analytics.metrics import JSON_KEYS, NODE_COLUMNS, Metrics, metrics
+from copatent.analytics.metrics import NODE_COLUMNS, Metrics, metrics
+from copatent.commands import _json
+from copatent.commands._json import METRICS_KEYS, SUBGROUPS_KEYS
 from copatent.tables import read_table
 from tests.reference import reference_data
 
@@ -43,7 +44,7 @@ def frame(
 
 def node(result: Metrics, name: str) -> dict[str, Any]:
     """One entry of the JSON ``nodes_table``."""
-    rows = cast("list[dict[str, Any]]", result.as_dict()["nodes_table"])
+    rows = cast("list[dict[str, Any]]", _json.metrics(result)["nodes_table"])
     return next(row for row in rows if row["node"] == name)
 
 
@@ -241,7 +242,7 @@ def test_cli_json_keys_and_nulls(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli.app, args)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert tuple(report) == JSON_KEYS
+    assert tuple(report) == METRICS_KEYS
     assert [tuple(row) for row in report["nodes_table"]] == [NODE_COLUMNS] * 4
     assert [row["node"] for row in report["nodes_table"]] == ["A", "B", "C", "NA"]  # BOM, "NA"
     isolate = report["nodes_table"][3]
@@ -436,9 +437,9 @@ def test_cli_concor_reproduces_the_concorr_readme() -> None:
     promised = ["concor_blocks", "density_matrix_binary", "density_matrix_valued",
                 "image_matrix_binary", "image_matrix_valued", "ei_groups", "ei_whole_binary",
                 "ei_whole_valued"]  # fmt: skip
-    added = list(report)[len(JSON_KEYS) :]
+    added = list(report)[len(METRICS_KEYS) :]
     assert set(promised) <= set(added)
-    assert added == ["concor_blocks", *subgroups.JSON_KEYS]
+    assert added == ["concor_blocks", *SUBGROUPS_KEYS]
 
 
 def test_groups_undirected_count_each_edge_once(tmp_path: Path) -> None:

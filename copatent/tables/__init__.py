@@ -5,6 +5,10 @@ the exports have their own readers in :mod:`copatent.loader`) is read here as te
 every check returns its problems instead of raising, so that all of a file's problems are named in
 one error: file, row and column (STYLE.md rule 8). :func:`one_line` turns them into the single
 line the command line prints; the commands add which option the file came from.
+
+Here: reading a CSV as text cells, and the message helpers. The checks of one kind of table are
+in the submodules: :mod:`copatent.tables.numbers` (numeric columns: statistics for the
+geographical detector) and :mod:`copatent.tables.edges` (edge lists, node lists, node groups).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Final
 
+import numpy as np
 import pandas as pd
 
 MAX_LISTED: Final = 10
@@ -99,6 +104,31 @@ def text_cells(column: pd.Series) -> pd.Series:
     """Cells as stripped text, missing as ``""``, on a fresh 0..n-1 index."""
     text = column.astype("string").str.strip().fillna("")
     return pd.Series(text.to_numpy(dtype=object), dtype=object)
+
+
+def blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is empty (blank lines of a file).
+
+    >>> blank_rows(pd.DataFrame({"a": ["x", "", None], "b": ["", " ", ""]})).tolist()
+    [False, True, True]
+    """
+    blank = np.ones(len(frame), dtype=bool)
+    for j in range(frame.shape[1]):
+        blank &= (text_cells(frame.iloc[:, j]) == "").to_numpy()
+    return blank
+
+
+def spreadsheet_rows(frame: pd.DataFrame) -> np.ndarray:
+    """The spreadsheet row of each row of ``frame``: index + 2 (header on row 1).
+
+    A frame whose index is not made of integers is numbered from its first row.
+
+    >>> spreadsheet_rows(pd.DataFrame({"a": [1, 2, 3]}).iloc[1:]).tolist()
+    [3, 4]
+    """
+    if pd.api.types.is_integer_dtype(frame.index.dtype):
+        return np.asarray(frame.index, dtype=np.int64) + 2
+    return np.arange(len(frame), dtype=np.int64) + 2
 
 
 def natural_order(labels: Iterable[object]) -> list[object]:
