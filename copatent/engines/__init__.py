@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from copatent.analytics.defaults import DEFAULT_CLASSES
 from copatent.analytics.periods import DEFAULT_BASELINE, DEFAULT_PERIODS, Scale
@@ -25,6 +25,15 @@ if TYPE_CHECKING:
 __all__ = ["EngineSettings", "analyze", "open_engine"]
 
 
+class _Common(TypedDict):
+    """The settings both engines take."""
+
+    seed: int
+    restarts: int
+    isolates: bool
+    leiden: bool
+
+
 @contextlib.contextmanager
 def open_engine(
     settings: EngineSettings, connect: Callable[[], Neo4jSettings] | None = None
@@ -34,21 +43,18 @@ def open_engine(
     The memory engine reads ``settings.inputs``; the neo4j engine connects where ``connect()``
     says (called only then: the local server's password file is not read for the memory engine).
     """
+    common: _Common = {
+        "seed": settings.seed,
+        "restarts": settings.restarts,
+        "isolates": settings.isolates,
+        "leiden": settings.leiden,
+    }
     if settings.name == "memory":
         from copatent.engines.memory import MemoryEngine  # noqa: PLC0415 (pandas, igraph)
         from copatent.loader.exports import prepare_exports  # noqa: PLC0415
 
         _, prepared, _ = prepare_exports(settings.inputs, settings.export)
-        yield (
-            MemoryEngine(
-                prepared,
-                seed=settings.seed,
-                restarts=settings.restarts,
-                isolates=settings.isolates,
-                leiden=settings.leiden,
-            ),
-            None,
-        )
+        yield MemoryEngine(prepared, **common), None
         return
     from copatent.db import Database  # noqa: PLC0415 (the driver)
     from copatent.engines.neo4j import Neo4jEngine  # noqa: PLC0415
@@ -56,17 +62,7 @@ def open_engine(
     if connect is None:
         raise ValueError("the neo4j engine needs a connection")
     with Database(connect()) as db:
-        yield (
-            Neo4jEngine(
-                db,
-                seed=settings.seed,
-                restarts=settings.restarts,
-                betweenness_sources=settings.betweenness_sources,
-                isolates=settings.isolates,
-                leiden=settings.leiden,
-            ),
-            db,
-        )
+        yield Neo4jEngine(db, betweenness_sources=settings.betweenness_sources, **common), db
 
 
 def analyze(
