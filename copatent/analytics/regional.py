@@ -60,7 +60,8 @@ def join_regions(
     UnknownMeasureError
         ``y`` is not a node measure of ``centrality``.
     InputError
-        A region named twice, no factor column, a factor column that ``factors`` lacks.
+        No row names a region of ``scale``, a region named twice, no factor column, a factor
+        column that ``factors`` lacks.
     """
     codes_not_measures = ("node", "name", "tier_range", "role", "component", "community", "tier")
     measures = [c for c in centrality.columns if c not in codes_not_measures]
@@ -80,6 +81,13 @@ def join_regions(
             limit=10,
         )
         notes.append(f"{source}: {int(unmatched.sum())} row(s) name no {scale}: {listed}")
+    if codes.notna().sum() == 0:
+        given = [(int(r), v) for r, v in zip(rows, names, strict=True) if v]
+        example = f", e.g. row {given[0][0]}: {given[0][1]!r}" if given else ""
+        raise InputError(
+            f"{source}: no row of column {key} names a {scale} by name or 6-digit adcode"
+            f"{example}; the first column must name the {scale}s"
+        )
     repeated = (codes.notna() & codes.duplicated(keep="first")).to_numpy()
     if repeated.any():
         r = int(rows[repeated][0])

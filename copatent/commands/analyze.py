@@ -111,9 +111,10 @@ def analyze(
         result = engines.analyze(
             engine, scales=scales, periods=periods, baseline=base, classes=classes
         )
+        require_edges(result)
+        _require_baseline(result)
         if db is not None:
             publish.collaborations(db, result)
-    require_edges(result)
     files = write_analysis(result, out)
     if as_json:
         emit_json(_as_json(result, files, top))
@@ -130,6 +131,20 @@ def require_edges(result: Analysis) -> None:
         raise InputError(
             "no collaborations between different nodes in the chosen periods and scales: load "
             "multi-applicant patents first (copatent load), or choose other periods or scales"
+        )
+
+
+def _require_baseline(result: Analysis) -> None:
+    """One line when the baseline period has no network at any scale: no edge tiers at all."""
+    from copatent._errors import InputError  # noqa: PLC0415
+
+    base = result.baseline
+    graphs = [g for found in result.graphs.values() for g in found if g.period == base]
+    if all(g.edges.empty for g in graphs):
+        raise InputError(
+            f"--baseline {base.label}: no collaborations in that period at "
+            f"{', '.join(result.scales)}, so no edge tiers; choose a baseline period with a "
+            "network (default 2016-2020)"
         )
 
 

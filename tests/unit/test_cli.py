@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from copatent import cli
+from copatent._errors import InputError
 from copatent.commands._options import RegionScale, ScaleChoice, chosen_scales
 from copatent.sample import generator as sample
 
@@ -81,3 +82,15 @@ def test_chosen_scales_in_order_without_repeats() -> None:
     )
     assert chosen_scales([ScaleChoice.all]) == ("province", "city", "applicant")
     assert chosen_scales([RegionScale.all, RegionScale.city]) == ("province", "city")
+
+
+def test_a_baseline_without_collaborations_is_refused(tmp_path: Path) -> None:
+    # before: accepted, every edge tier empty, exit 0
+    export = tmp_path / "sample.csv"
+    sample.write(sample.generate(800, seed=3), export)
+    args = ["analyze", "--engine", "memory", "--input", str(export), "--restarts", "1",
+            "--scale", "province", "--baseline", "2030-2035", "--out", str(tmp_path / "out")]  # fmt: skip
+    result = CliRunner().invoke(cli.app, args)
+    assert isinstance(result.exception, InputError)
+    assert str(result.exception).startswith("--baseline 2030-2035: no collaborations")
+    assert not (tmp_path / "out" / "table1.csv").exists()

@@ -401,6 +401,16 @@ def test_join_regions_rejects_a_region_named_twice_and_an_unknown_measure() -> N
         join_regions(centrality, twice, scale="province", y="pagerank")
 
 
+def test_join_regions_says_when_no_row_names_a_region() -> None:
+    # before: the join kept no row and the detector said "0 complete row(s)"
+    centrality = pd.DataFrame({"node": ["110000"], "name": ["北京市"], "weighted_degree": [1.0]})
+    nowhere = pd.DataFrame({"region": ["", "Atlantis", "Lemuria"], "gdp": ["1", "2", "3"]})
+    with pytest.raises(
+        InputError, match=r"no row of column region names a city .*row 3: 'Atlantis'"
+    ):
+        join_regions(centrality, nowhere, scale="city", y="weighted_degree", source="s.csv")
+
+
 def test_cli_data_json(tmp_path: Path) -> None:
     args = ["detect", "--data", str(DATA / "ntd.csv"), "--y", "incidence", "--x", "watershed",
             "--x", "elevation", "--discretize", "none", "--interaction", "--risk", "--ecological",
