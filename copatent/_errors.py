@@ -41,3 +41,12 @@ class InputError(CopatentError):
     """An input file is unusable: the message names the file, row and column."""
 
     exit_code = 6
+
+
+class OutputError(CopatentError):
+    """An output file or folder cannot be written (disk full, permission, read-only file system).
+
+    Exit code 6 like :class:`InputError`: what the user gave (a path) cannot be used.
+    """
+
+    exit_code = 6

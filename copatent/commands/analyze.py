@@ -96,8 +96,8 @@ def analyze(
 
     from copatent import engines, publish  # noqa: PLC0415
     from copatent.commands._output import console, emit_json  # noqa: PLC0415
+    from copatent.files import writable_folder  # noqa: PLC0415
     from copatent.report.analysis import write_analysis  # noqa: PLC0415
-    from copatent.report.files import writable_folder  # noqa: PLC0415
 
     periods = chosen_periods(period)
     base = Period.parse(baseline)

@@ -165,7 +165,7 @@ def detect(
     from copatent.commands import _json  # noqa: PLC0415
     from copatent.commands._output import emit_json  # noqa: PLC0415
     from copatent.commands.analyze import require_edges  # noqa: PLC0415
-    from copatent.report.files import writable_folder  # noqa: PLC0415
+    from copatent.files import writable_folder  # noqa: PLC0415
 
     if (data is None) == (not factors):
         raise InputError(
@@ -206,10 +206,12 @@ def detect(
         found = regional.detect_regions(
             computed, statistics, y=y or DEFAULT_Y, xs=x or (), **options
         )
-    results: list[dict[str, object]] = []
-    written: list[str] = []
+    tables: dict[str, pd.DataFrame] = {}
     for r in found:
-        written += _write(out, f"{r.scale}_{r.period}", r.detection)
+        tables |= _tables(f"{r.scale}_{r.period}", r.detection)
+    written = _write(out, tables)
+    results: list[dict[str, object]] = []
+    for r in found:
         if as_json:
             results.append(_json.regional_detection(r))
         else:
@@ -297,7 +299,7 @@ def _on_table(
     table = _read(data)
     with _named_as_options():
         found = detect(table, y, xs, source=str(data), **options)
-    written = _write(out, data.stem, found)
+    written = _write(out, _tables(data.stem, found))
     if as_json:
         emit_json(_json.detection(found) | ({"files": written} if out is not None else {}))
         return
@@ -305,14 +307,18 @@ def _on_table(
     _say_written(out, written)
 
 
-def _write(out: Path | None, name: str, found: Detection) -> list[str]:
-    from copatent.report.files import write_csv  # noqa: PLC0415
+def _tables(name: str, found: Detection) -> dict[str, pd.DataFrame]:
+    """The CSV files of one detection, by file name: ``<name>_factor.csv``, ..."""
+    return {f"{name}_{kind}.csv": frame for kind, frame in found.tables().items()}
+
+
+def _write(out: Path | None, tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The tables of the run into ``out``, as one set (all or none); nothing without --out."""
+    from copatent.files import write_tables  # noqa: PLC0415
 
     if out is None:
         return []
-    return [
-        str(write_csv(frame, out / f"{name}_{kind}.csv")) for kind, frame in found.tables().items()
-    ]
+    return [str(path) for path in write_tables(out, tables)]
 
 
 def _say_written(out: Path | None, written: list[str]) -> None:

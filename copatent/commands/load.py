@@ -20,7 +20,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from copatent._errors import InputError
+from copatent._errors import InputError, OutputError
 from copatent.commands._options import (
     DEFAULT_CONNECTION,
     DEFAULT_EXPORT,
@@ -63,6 +63,7 @@ def load(
     as_json: JsonOption = False,
 ) -> None:
     """Read, clean, geocode and filter patent exports, then write them into Neo4j."""
+    from copatent import files as output  # noqa: PLC0415
     from copatent.commands._output import emit_json  # noqa: PLC0415
     from copatent.db import Database  # noqa: PLC0415
     from copatent.loader import writer  # noqa: PLC0415
@@ -71,6 +72,8 @@ def load(
 
     if bulk and connection.uri:
         raise InputError("--bulk works on the local server only; unset NEO4J_URI")
+    if report is not None:
+        output.writable_file(report)  # before the load: a report that cannot be written fails now
     files, prepared, options = prepare_exports(paths, export)
     key = writer.load_key(files, options)
     if bulk:
@@ -96,7 +99,14 @@ def load(
         "seconds": round(result.seconds, 2),
     }
     if report is not None:
-        report.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        text = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+        try:
+            output.write_text(report, text)
+        except OutputError as exc:
+            raise OutputError(
+                f"{exc}; the load itself is complete: the same command again writes the report "
+                "and nothing else"
+            ) from None
     if as_json:
         emit_json(body)
         return

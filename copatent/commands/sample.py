@@ -55,16 +55,22 @@ def sample(
     as_json: JsonOption = False,
 ) -> None:
     """Write a deterministic SYNTHETIC incoPat-format export: real cities, invented patents."""
+    from copatent import files  # noqa: PLC0415
     from copatent.sample import generator  # noqa: PLC0415 (pandas, openpyxl)
     from copatent.sample import statistics as sample_statistics  # noqa: PLC0415
 
     generator.check_output(out, encoding=encoding.value)  # fail before the work
     started = time.monotonic()
-    with console.status(f"generating {patents:,} synthetic patents", spinner="dots"):
+    with (
+        console.status(f"generating {patents:,} synthetic patents", spinner="dots"),
+        files.staged(out.parent) as staging,  # the export and the files beside it: all or none
+    ):
         frame = generator.generate(patents, seed=seed)
-        generator.write(frame, out, encoding=encoding.value)
+        generator.write(frame, out, encoding=encoding.value, staging=staging)
+        tables = (
+            sample_statistics.write_beside(out, seed=seed, staging=staging) if statistics else {}
+        )
     readme = generator.readme_path(out) if out.suffix.lower() == ".csv" else None
-    tables = sample_statistics.write_beside(out, seed=seed) if statistics else {}
     result = {
         "path": str(out),
         "rows": len(frame),

@@ -83,7 +83,7 @@ def subgroups_command(
     from copatent.commands._blocks import print_blocks  # noqa: PLC0415
     from copatent.commands._output import console, emit_json  # noqa: PLC0415
     from copatent.commands.analyze import require_edges  # noqa: PLC0415
-    from copatent.report.files import writable_folder  # noqa: PLC0415
+    from copatent.files import writable_folder  # noqa: PLC0415
     from copatent.report.subgroups import write_subgroups  # noqa: PLC0415
 
     periods = chosen_periods(period, default=(DEFAULT_BASELINE,))

@@ -1,5 +1,6 @@
 """What copatent writes for people to open: the tables, as CSV files.
 
-Every table goes through :func:`copatent.report.files.write_csv`: a temporary file in the same
-folder, then a rename, so a file appears whole or not at all.
+Every table goes through :func:`copatent.files.write_tables`: the files of one run are written
+whole into a hidden folder and renamed into place together, so the folder holds the previous set
+or the new one; text that a spreadsheet could run as a formula is escaped.
 """

@@ -8,20 +8,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
+from copatent import files
 from copatent.analytics.analysis import Analysis
-from copatent.report.files import writable_folder, write_csv
 
 
 def write_analysis(result: Analysis, out: Path) -> list[Path]:
-    """Write the CSV files into ``out`` (created); each file appears whole or not at all."""
-    writable_folder(out)
-    written = [
-        write_csv(result.table1(), out / "table1.csv"),
-        write_csv(result.edge_tiers(), out / "edge_tiers.csv"),
-    ]
+    """Write the CSV files into ``out`` (created): the whole set appears, or none of it."""
+    tables: dict[str, pd.DataFrame] = {
+        "table1.csv": result.table1(),
+        "edge_tiers.csv": result.edge_tiers(),
+    }
     for t in result:
         stem = f"{t.graph.scale}_{t.graph.label}"
-        written.append(write_csv(t.centrality, out / f"centrality_{stem}.csv"))
-        written.append(write_csv(t.flow, out / f"flow_{stem}.csv"))
-        written.append(write_csv(t.edges, out / f"edges_{stem}.csv"))
-    return written
+        tables[f"centrality_{stem}.csv"] = t.centrality
+        tables[f"flow_{stem}.csv"] = t.flow
+        tables[f"edges_{stem}.csv"] = t.edges
+    return files.write_tables(out, tables)

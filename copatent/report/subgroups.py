@@ -13,17 +13,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from copatent import files
 from copatent.analytics.subgroups import PeriodSubgroups, Subgroups
-from copatent.report.files import writable_folder, write_csv
 
 
 def write_subgroups(found: Sequence[PeriodSubgroups], out: Path) -> list[Path]:
-    """``summary.csv`` and seven tables per partition, into ``out`` (created)."""
-    writable_folder(out)
-    written = [write_csv(summary(found), out / "summary.csv")]
+    """``summary.csv`` and seven tables per partition, into ``out`` (created), as one set."""
+    tables = {"summary.csv": summary(found)}
     for item in found:
         g = item.subgroups
-        stem = out / f"{item.scale}_{item.period}_{g.method}"
+        stem = f"{item.scale}_{item.period}_{g.method}"
         m = g.matrices
         frames = {
             "members": g.members,
@@ -35,8 +34,8 @@ def write_subgroups(found: Sequence[PeriodSubgroups], out: Path) -> list[Path]:
             "ei": _ei_frame(g),
         }
         for kind, frame in frames.items():
-            written.append(write_csv(frame, Path(f"{stem}_{kind}.csv")))
-    return written
+            tables[f"{stem}_{kind}.csv"] = frame
+    return files.write_tables(out, tables)
 
 
 def summary(found: Sequence[PeriodSubgroups]) -> pd.DataFrame:

@@ -53,7 +53,7 @@ import openpyxl  # type: ignore[import-untyped]  # no stubs in the dev group yet
 import pandas as pd
 from numpy.typing import NDArray
 
-from copatent import __version__, regions
+from copatent import __version__, files, regions
 from copatent._errors import InputError
 from copatent.sample import DEFAULT_PATENTS, MAX_PATENTS
 
@@ -1053,6 +1053,8 @@ def check_output(out: Path, *, encoding: str = "utf-8") -> str:
     copatent._errors.InputError
         For another suffix, an unknown CSV encoding, an encoding given for .xlsx, or a folder
         that does not exist.
+    copatent._errors.OutputError
+        For a folder where no file can be written (permission, read-only file system, ...).
     """
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
@@ -1067,6 +1069,7 @@ def check_output(out: Path, *, encoding: str = "utf-8") -> str:
         raise InputError(f"{out}: an .xlsx workbook has no text encoding; --encoding is for .csv")
     if not out.parent.is_dir():
         raise InputError(f"{out}: folder {out.parent} does not exist")
+    files.writable_file(out)
     return suffix[1:]
 
 
@@ -1075,13 +1078,20 @@ def readme_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}.README.txt")
 
 
-def write(frame: pd.DataFrame, out: Path, *, encoding: str = "utf-8") -> Path:
+def write(
+    frame: pd.DataFrame,
+    out: Path,
+    *,
+    encoding: str = "utf-8",
+    staging: files.Staging | None = None,
+) -> Path:
     """Write a generated frame to ``out`` (.xlsx or .csv), stating that it is synthetic.
 
     A workbook carries the statement in its title, subject and description properties and on a
     second sheet ``说明``. A CSV has no metadata: ``<name>.README.txt`` beside it (UTF-8) holds
     the statement, seed and generator version. CSV content has no timestamps, so the same frame
-    gives the same bytes.
+    gives the same bytes. The files are written whole, as one set (:mod:`copatent.files`), cells
+    that a spreadsheet could run as formulas escaped (the generator makes none).
 
     Parameters
     ----------
@@ -1092,6 +1102,9 @@ def write(frame: pd.DataFrame, out: Path, *, encoding: str = "utf-8") -> Path:
     encoding
         CSV text encoding: ``utf-8`` (default), ``gbk`` (the GBK-encoded variant older exports
         come in) or ``gb18030``.
+    staging
+        The set of files (:func:`copatent.files.staged` on ``out``'s folder) to add these to;
+        by default a set of their own, in place when this returns.
 
     Returns
     -------
@@ -1099,14 +1112,20 @@ def write(frame: pd.DataFrame, out: Path, *, encoding: str = "utf-8") -> Path:
         ``out``.
     """
     kind = check_output(out, encoding=encoding)
+    if staging is None:
+        with files.staged(out.parent) as own:
+            write(frame, out, encoding=encoding, staging=own)
+        return out
+    if staging.folder != out.parent:
+        raise ValueError(f"{out}: the staging is for {staging.folder}, not {out.parent}")
     meta = frame.attrs.get(_ATTRS_KEY, {})
     lines = _statement(frame, meta)
     if kind == "xlsx":
-        _write_xlsx(frame, out, lines)
+        _write_xlsx(frame, out, lines, staging)
         return out
     enc = _encoding(encoding)
     try:
-        frame.to_csv(out, index=False, encoding=enc, lineterminator="\n")
+        staging.write_csv(out.name, frame, encoding=enc)
     except UnicodeEncodeError as exc:
         raise InputError(
             f"{out}: a cell cannot be encoded as {enc}: {exc.object[exc.start : exc.end]!r}"
@@ -1114,7 +1133,7 @@ def write(frame: pd.DataFrame, out: Path, *, encoding: str = "utf-8") -> Path:
     shape = f"{len(frame):,} rows x {len(frame.columns)} columns"
     details = [f"File: {out.name} ({enc}, comma-separated, header row, {shape})"]
     text = "\n".join([lines[0], "", *details, *lines[1:]]) + "\n"
-    readme_path(out).write_text(text, encoding="utf-8", newline="\n")
+    staging.write_text(readme_path(out).name, text)
     return out
 
 
@@ -1153,21 +1172,24 @@ def _statement(frame: pd.DataFrame, meta: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def _write_xlsx(frame: pd.DataFrame, out: Path, lines: list[str]) -> None:
+def _write_xlsx(frame: pd.DataFrame, out: Path, lines: list[str], staging: files.Staging) -> None:
     if len(frame) > XLSX_MAX_ROWS:
         raise InputError(
             f"{out}: {len(frame):,} rows do not fit an .xlsx sheet ({XLSX_MAX_ROWS:,}); write .csv"
         )
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("专利")
-    sheet.append(list(frame.columns))
+    sheet.append(files.xlsx_row(sheet, list(frame.columns)))
     for row in frame.itertuples(index=False, name=None):
-        sheet.append(row)
+        sheet.append(files.xlsx_row(sheet, row))
     about = book.create_sheet("说明")
     for line in lines:
-        about.append([line])
+        about.append(files.xlsx_row(about, [line]))
     props = book.properties
     props.title = props.subject = props.description = lines[0]
     props.creator = f"copatent {__version__}"
     props.keywords = "synthetic; sample data; incoPat format; copatent"
-    book.save(out)
+    workbook = io.BytesIO()  # saved in memory first: openpyxl leaves a failed save half-closed
+    book.save(workbook)
+    with staging.binary(out.name) as handle:
+        handle.write(workbook.getbuffer())

@@ -22,7 +22,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from copatent import regions
+from copatent import files, regions
 from copatent.sample import generator
 
 INDICATORS: Final[dict[str, tuple[float, float, float]]] = {
@@ -84,9 +84,19 @@ def paths_beside(out: Path) -> dict[str, Path]:
     return {scale: out.with_name(f"{out.stem}-statistics-{scale}.csv") for scale in SCALES}
 
 
-def write_beside(out: Path, *, seed: int = 0) -> dict[str, Path]:
-    """Write both tables beside the export ``out`` (UTF-8 with BOM, for spreadsheets)."""
+def write_beside(
+    out: Path, *, seed: int = 0, staging: files.Staging | None = None
+) -> dict[str, Path]:
+    """Write both tables beside the export ``out`` (UTF-8 with BOM, for spreadsheets).
+
+    Into ``staging`` (the set of files of ``out``'s folder, :func:`copatent.files.staged`) when
+    given, else as a set of their own: both files, or neither.
+    """
     written = paths_beside(out)
+    if staging is None:
+        with files.staged(out.parent) as own:
+            write_beside(out, seed=seed, staging=own)
+        return written
     for scale, path in written.items():
-        statistics(scale, seed=seed).to_csv(path, index=False, encoding="utf-8-sig")
+        staging.write_csv(path.name, statistics(scale, seed=seed))
     return written
