@@ -32,7 +32,7 @@ from graphdatascience import GraphDataScience
 from neo4j import exceptions as neo4j_errors
 
 from copatent import __version__
-from copatent._errors import DatabaseUnavailableError, QueryError
+from copatent._errors import ConfigError, DatabaseUnavailableError, QueryError
 from copatent.config import DEFAULT_USER, Neo4jSettings
 
 # the driver logs retries at WARNING; a library leaves handlers to the application
@@ -113,14 +113,21 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _driver(settings: Neo4jSettings, retry_seconds: float) -> neo4j.Driver:
-    return neo4j.GraphDatabase.driver(
-        settings.uri,
-        auth=(settings.user, settings.password),
-        user_agent=APP_TAG,
-        connection_timeout=10.0,
-        max_transaction_retry_time=retry_seconds,
-        notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
-    )
+    try:
+        return neo4j.GraphDatabase.driver(
+            settings.uri,
+            auth=(settings.user, settings.password),
+            user_agent=APP_TAG,
+            connection_timeout=10.0,
+            max_transaction_retry_time=retry_seconds,
+            notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+        )
+    except neo4j_errors.ConfigurationError as exc:
+        # config.check_uri refuses what the driver would; this is the driver's word on the rest
+        # (a routing context it cannot parse). The URI it quotes holds no password by then.
+        # (its ``message`` is a generic GQL status; the reason is the exception's text)
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+        raise ConfigError(f"the Neo4j driver refuses NEO4J_URI: {reason}") from None
 
 
 class Database:

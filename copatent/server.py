@@ -10,10 +10,20 @@ Layout under ``COPATENT_HOME`` (default ``~/.cache/copatent``)::
 
     neo4j-5.26.24/
       lib/  plugins/  installed.json      the installation, shared by every instance
-      default/                            the instance ``copatent db start`` runs
-        conf/neo4j.conf  data/  logs/  run/  import/
+      default/                            the instance ``copatent db start`` runs (0700)
+        conf/neo4j.conf  conf/user-logs.xml  data/  logs/  run/  import/
         password                          0600, generated on the first start
         server.json                       ports of the last start
+
+An instance is private to its owner: its folders are 0700, the files copatent writes 0600, and the
+server runs with umask 077, so the store, the transaction logs and the logs it creates are 0600
+too; every start also takes group and other permissions off whatever an older copatent left.
+The installation stays readable: it holds only the published jars.
+
+The server's own user log, ``logs/neo4j.log``, rolls over at 20 MB and keeps five old files
+(``conf/user-logs.xml``, Neo4j's default less the console copy). ``logs/console.log`` keeps only
+what the JVM itself prints outside its logs (a crash, a refused setting); it is renamed to
+``console.log.1`` at each start.
 """
 
 from __future__ import annotations
@@ -26,10 +36,11 @@ import secrets
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
@@ -57,6 +68,8 @@ DEFAULT_BOLT_PORT = 7687
 DEFAULT_HTTP_PORT = 7474
 START_TIMEOUT_S = 180.0
 STOP_TIMEOUT_S = 60.0
+PRIVATE_UMASK = 0o077
+"""The server and the offline importer create their files with it: owner only."""
 
 # Flags that bin/neo4j adds for 5.x (BootloaderOsAbstraction and the default neo4j.conf).
 _JVM_FLAGS = (
@@ -329,6 +342,14 @@ class LocalServer:
     def console_log(self) -> Path:
         return self.directory / "logs" / "console.log"
 
+    @property
+    def user_log(self) -> Path:
+        return self.directory / "logs" / "neo4j.log"
+
+    @property
+    def user_log_config(self) -> Path:
+        return self.directory / "conf" / "user-logs.xml"
+
     # ports and settings ---------------------------------------------------------------------
     def ports(self) -> tuple[int, int]:
         """Bolt and HTTP ports of the last start (the defaults before the first)."""
@@ -368,6 +389,23 @@ class LocalServer:
     def is_running(self) -> bool:
         return self.pid() is not None
 
+    def make_private(self) -> int:
+        """Create the instance folder 0700 and take group and other rights off all inside it.
+
+        Returns how many files and folders were changed (those an older copatent left readable).
+        Symbolic links are left alone: their own mode means nothing, and their targets are not
+        the instance's.
+        """
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        changed = 0
+        for folder, folders, files in os.walk(self.directory):  # never into linked folders
+            for path in (Path(folder), *(Path(folder, name) for name in folders + files)):
+                mode = path.lstat().st_mode
+                if not stat.S_ISLNK(mode) and stat.S_IMODE(mode) & 0o077:
+                    path.chmod(stat.S_IMODE(mode) & 0o700)
+                    changed += 1
+        return changed
+
     def start(
         self,
         *,
@@ -377,14 +415,18 @@ class LocalServer:
     ) -> Status:
         """Start the server in the background and wait until ``RETURN gds.version()`` answers.
 
-        Starting a running instance is harmless: it waits for it to answer and returns its status.
+        Starting a running instance is harmless when no port is asked for or the ports asked for
+        are the ones it runs on: it waits for it to answer and returns its status. Other ports
+        are an error, since they would need a restart.
         """
         if not self.installation.is_installed():
             raise ServerError(
                 f"Neo4j {NEO4J_VERSION} is not installed under {self.installation.root}: "
                 "run `copatent db install`"
             )
+        self.make_private()
         if self.is_running():
+            self._refuse_other_ports(bolt_port, http_port)
             self._wait_ready(None, timeout)
             return self.status()
         java = find_java()
@@ -398,17 +440,18 @@ class LocalServer:
                     f"{what} port {port} on 127.0.0.1 is in use: choose another with {flag}"
                 )
         for sub in ("conf", "data", "logs", "run", "import"):
-            (self.directory / sub).mkdir(parents=True, exist_ok=True)
+            (self.directory / sub).mkdir(mode=0o700, exist_ok=True)
         first_start = not self.password_file.exists()
         if first_start and (self.data_dir / "databases" / "system").exists():
             raise ServerError(
                 f"{self.data_dir} holds a database but {self.password_file} is missing: "
                 "remove the data directory to start afresh"
             )
-        self.conf_file.write_text(self._render_conf(bolt, http, browser=browser), encoding="utf-8")
-        self.state_file.write_text(
+        _write_private(self.conf_file, self._render_conf(bolt, http, browser=browser))
+        _write_private(self.user_log_config, _USER_LOGS_XML)
+        _write_private(
+            self.state_file,
             json.dumps({"bolt_port": bolt, "http_port": http, "browser": browser}) + "\n",
-            encoding="utf-8",
         )
         cmd = [
             str(java.path),
@@ -422,7 +465,13 @@ class LocalServer:
             f"--config-dir={self.conf_file.parent}",
             "--console-mode",
         ]
-        with self.console_log.open("ab") as log:
+        # what the JVM prints outside its logs, one start's worth (the previous kept as .1)
+        if self.console_log.exists():
+            self.console_log.replace(self.console_log.with_name("console.log.1"))
+        # where this start's lines begin in the user log, to quote the first error on failure
+        logs = {self.console_log: 0, self.user_log: _size(self.user_log)}
+        fd = os.open(self.console_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "ab") as log:
             proc = subprocess.Popen(
                 cmd,
                 stdin=subprocess.DEVNULL,
@@ -430,19 +479,37 @@ class LocalServer:
                 stderr=subprocess.STDOUT,
                 cwd=self.directory,
                 start_new_session=True,  # survives the CLI; stop() signals it by pid
+                umask=PRIVATE_UMASK,
             )
         _CHILDREN[proc.pid] = proc
-        self.pid_file.write_text(f"{proc.pid}\n", encoding="utf-8")
+        _write_private(self.pid_file, f"{proc.pid}\n")
         try:
-            self._wait_ready(proc, timeout, first_start=first_start)
+            self._wait_ready(proc, timeout, first_start=first_start, logs=logs)
         except BaseException:
             _terminate(proc.pid, STOP_TIMEOUT_S)
             self.pid_file.unlink(missing_ok=True)
             raise
         return self.status()
 
+    def _refuse_other_ports(self, bolt_port: int | None, http_port: int | None) -> None:
+        bolt, http = self.ports()
+        for asked, running, what, flag in (
+            (bolt_port, bolt, "Bolt", "--port"),
+            (http_port, http, "HTTP", "--http-port"),
+        ):
+            if asked and asked != running:
+                raise ServerError(
+                    f"the local server already runs with {what} on port {running}, not {asked}: "
+                    f"run `copatent db stop` first to start it on another port ({flag})"
+                )
+
     def _wait_ready(
-        self, proc: subprocess.Popen[bytes] | None, timeout: float, *, first_start: bool = False
+        self,
+        proc: subprocess.Popen[bytes] | None,
+        timeout: float,
+        *,
+        first_start: bool = False,
+        logs: Mapping[Path, int] | None = None,
     ) -> None:
         deadline = time.monotonic() + timeout
         if first_start:
@@ -450,20 +517,27 @@ class LocalServer:
             # the built-in user starts with password "neo4j" marked for change; change it over
             # Bolt so the new one never appears on a command line
             self._until_up(
-                proc, deadline, lambda: db.change_initial_password(self.uri, new_password)
+                proc,
+                deadline,
+                lambda: db.change_initial_password(self.uri, new_password),
+                logs or {},
             )
             _write_private(self.password_file, new_password + "\n")
         settings = self.settings()
-        self._until_up(proc, deadline, lambda: db.server_versions(settings))
+        self._until_up(proc, deadline, lambda: db.server_versions(settings), logs or {})
 
     def _until_up(
-        self, proc: subprocess.Popen[bytes] | None, deadline: float, attempt: Callable[[], object]
+        self,
+        proc: subprocess.Popen[bytes] | None,
+        deadline: float,
+        attempt: Callable[[], object],
+        logs: Mapping[Path, int],
     ) -> None:
         while True:
             if proc is not None and proc.poll() is not None:
+                line, log = _error_line(logs, default=self.user_log)
                 raise ServerError(
-                    f"Neo4j exited during start-up (code {proc.returncode}): "
-                    f"{_last_error(self.console_log)} (log: {self.console_log})"
+                    f"Neo4j exited during start-up (code {proc.returncode}): {line} (log: {log})"
                 )
             try:
                 attempt()
@@ -472,7 +546,7 @@ class LocalServer:
                 if time.monotonic() > deadline:
                     raise ServerError(
                         f"Neo4j did not answer on {self.uri} within the start timeout "
-                        f"(log: {self.console_log})"
+                        f"(log: {self.user_log})"
                     ) from None
                 time.sleep(0.5)
 
@@ -497,12 +571,14 @@ class LocalServer:
         if self.is_running():
             raise ServerError("neo4j-admin import needs the server stopped: run `copatent db stop`")
         java = find_java()
+        self.make_private()
         for sub in ("conf", "data", "logs"):
-            (self.directory / sub).mkdir(parents=True, exist_ok=True)
+            (self.directory / sub).mkdir(mode=0o700, exist_ok=True)
         if not self.conf_file.exists():
             bolt, http = self.ports()
             browser = self.installation.has_browser()
-            self.conf_file.write_text(self._render_conf(bolt, http, browser=browser), "utf-8")
+            _write_private(self.conf_file, self._render_conf(bolt, http, browser=browser))
+            _write_private(self.user_log_config, _USER_LOGS_XML)
         cmd = [
             str(java.path),
             f"-Xmx{self.memory.heap_max}",
@@ -521,7 +597,9 @@ class LocalServer:
             "NEO4J_HOME": str(self.directory),
             "NEO4J_CONF": str(self.conf_file.parent),
         }
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, env=env, check=False, umask=PRIVATE_UMASK
+        )
         output = (proc.stdout + "\n" + proc.stderr).strip()
         if proc.returncode != 0:
             errors = [ln for ln in output.splitlines() if "rror" in ln or "xception" in ln]
@@ -575,6 +653,7 @@ class LocalServer:
             f"server.memory.heap.initial_size={m.heap_initial}",
             f"server.memory.heap.max_size={m.heap_max}",
             f"server.memory.pagecache.size={m.pagecache}",
+            f"server.logs.user.config={self.user_log_config}",
             "dbms.usage_report.enabled=false",
             # Bolt's netty event loops wait a 5 s quiet period each on shutdown (10 s per stop);
             # the databases are already closed by then, so there is nothing left to wait for
@@ -607,6 +686,35 @@ def connection_settings(
 
 # --------------------------------------------------------------------------------------------
 # helpers
+
+
+_USER_LOGS_XML = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Written by copatent (copatent/server.py) on every start; edits are overwritten.
+     Neo4j's default-user-logs.xml without its console appender: the server runs in the
+     background, so a console copy only grew logs/console.log, which nothing rotates. -->
+<Configuration>
+    <Appenders>
+        <RollingRandomAccessFile name="RollingFile"
+                                 fileName="${config:server.directories.logs}/neo4j.log"
+                                 filePattern="$${config:server.directories.logs}/neo4j.log.%02i">
+            <PatternLayout pattern="%d{yyyy-MM-dd HH:mm:ss.SSSZ}{GMT+0} %-5p %m%n"/>
+            <Policies>
+                <SizeBasedTriggeringPolicy size="20 MB"/>
+            </Policies>
+            <DefaultRolloverStrategy fileIndex="min" max="5"/>
+        </RollingRandomAccessFile>
+    </Appenders>
+    <Loggers>
+        <Root level="info">
+            <AppenderRef ref="RollingFile"/>
+        </Root>
+        <!-- GDS writes a Start and a Finished line for every step of every algorithm run (a
+             Louvain call: dozens) even with logProgress false; debug.log keeps them -->
+        <Logger name="org.neo4j.gds" level="warn"/>
+    </Loggers>
+</Configuration>
+"""
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -675,12 +783,30 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _last_error(log: Path) -> str:
+def _size(path: Path) -> int:
     try:
-        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        return path.stat().st_size
     except OSError:
-        return "no log written"
-    for line in reversed(lines):
-        if "ERROR" in line or "Exception" in line or "Error:" in line:
-            return line.strip()[:300]
-    return lines[-1].strip()[:300] if lines else "no output"
+        return 0
+
+
+def _error_line(logs: Mapping[Path, int], *, default: Path) -> tuple[str, Path]:
+    """The last error line written to ``logs`` (each read from its offset), and its file.
+
+    The JVM prints to ``console.log`` what fails before logging is up (a refused setting, an
+    unknown flag); later failures go to the user log.
+    """
+    last: tuple[str, Path] | None = None
+    for log, offset in logs.items():
+        try:
+            with log.open("rb") as fh:
+                fh.seek(offset)
+                lines = fh.read().decode("utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        for line in reversed(lines):
+            if "ERROR" in line or "Exception" in line or "Error:" in line:
+                return line.strip()[:300], log
+        if lines and last is None:
+            last = (lines[-1].strip()[:300], log)
+    return last or ("no output", default)

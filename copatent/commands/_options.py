@@ -302,7 +302,9 @@ _CONNECTION = (
             typer.Option(
                 envvar="NEO4J_URI",
                 show_envvar=True,
-                help="An existing Neo4j 5 + GDS server (bolt://...); unset: the local server.",
+                help="An existing Neo4j 5 + GDS server: bolt://host:port (or bolt+s, bolt+ssc, "
+                "neo4j, neo4j+s, neo4j+ssc), with no user or password in it; unset: the local "
+                "server.",
             ),
         ],
     ),

@@ -41,9 +41,23 @@ def _show(status: server.Status, *, as_json: bool, title: str) -> None:
     )
 
 
+def _make_private(local: server.LocalServer) -> None:
+    """Make the instance folder 0700 and its content owner-only; say so if that changed it."""
+    changed = local.make_private()
+    if changed:
+        typer.echo(
+            f"copatent: made {local.directory} private to you "
+            f"({changed} of its files and folders were open to other users)",
+            err=True,
+        )
+
+
 @app.command()
 def install(home: HomeOption = None, as_json: JsonOption = False) -> None:
-    """Resolve Neo4j and Graph Data Science from Maven Central into COPATENT_HOME."""
+    """Resolve Neo4j and Graph Data Science from Maven Central into COPATENT_HOME.
+
+    The jars stay readable by every user; the instance folder (data, logs, conf) is created 0700.
+    """
     from copatent import server  # noqa: PLC0415
 
     started = time.monotonic()
@@ -57,6 +71,7 @@ def install(home: HomeOption = None, as_json: JsonOption = False) -> None:
         "changed": downloaded,
         "seconds": seconds,
     }
+    _make_private(server.LocalServer.default(home))
     if as_json:
         emit_json(result)
     elif downloaded:
@@ -80,10 +95,16 @@ def start(
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Start the server in the background and wait until GDS answers."""
+    """Start the server in the background and wait until GDS answers.
+
+    A server that already runs is left as it is; asking it for other ports is an error (stop it
+    first). The instance's folders and files are made readable by you only.
+    """
     from copatent import server  # noqa: PLC0415
 
     local = server.LocalServer.default(home)
+    if local.directory.exists():
+        _make_private(local)
     with console.status("starting Neo4j", spinner="dots"):
         status = local.start(bolt_port=port, http_port=http_port)
     _show(status, as_json=as_json, title="copatent db: running")

@@ -164,6 +164,9 @@ def test_bulk_import_gives_the_unwind_graph(
     result = bulk.bulk_write(spare_server, prepared, key="k-bulk")
     assert result.patents == 50
     assert spare_server.is_running()
+    # the store the offline importer wrote is the owner's only, like the server's own
+    store = spare_server.directory / "data" / "databases" / "neo4j"
+    assert [p for p in (store, *store.rglob("*")) if p.stat().st_mode & 0o077] == []
     with Database(spare_server.settings(), queries=TEST_QUERIES) as other:
         assert dump_graph(other) == expected
         with pytest.raises(InputError, match="--bulk needs an empty database"):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from copatent import server
+from copatent._errors import ServerError
 from copatent.db import Database
 
 PYTHON = sys.executable
@@ -81,18 +82,69 @@ def test_ping_reports_versions(neo4j_server: server.LocalServer) -> None:
     assert settings.password not in proc.stdout
 
 
+def _home_with(installation: server.Installation, home: Path) -> server.Installation:
+    """A COPATENT_HOME of its own that sees the installed jars (its instances are its own)."""
+    (home / installation.root.name).mkdir(parents=True)
+    for name in ("lib", "plugins", "installed.json"):
+        (home / installation.root.name / name).symlink_to(installation.root / name)
+    return server.default_installation(home)
+
+
+def _modes(directory: Path) -> dict[str, str]:
+    """Every file and folder under ``directory`` (itself included) that others may use."""
+    return {
+        str(path): oct(path.lstat().st_mode & 0o777)
+        for path in (directory, *directory.rglob("*"))
+        if not path.is_symlink() and path.lstat().st_mode & 0o077
+    }
+
+
 def test_start_twice_status_stop(installation: server.Installation, tmp_path: Path) -> None:
-    """A second instance: start, start again (harmless), status, stop, stop again."""
+    """A second instance in a COPATENT_HOME of its own, left open by an older copatent: start,
+    start again (harmless, through the CLI too), on other ports (refused), status, stop."""
+    home = tmp_path / "home"
     local = server.LocalServer(
-        installation, tmp_path / "instance", memory=server.Memory("256m", "1g", "128m")
+        _home_with(installation, home),
+        home / installation.root.name / "default",
+        memory=server.Memory("256m", "1g", "128m"),
     )
-    first = local.start(bolt_port=server.free_port(), http_port=server.free_port())
+    assert server.LocalServer.default(home).directory == local.directory  # the CLI's
+    # what an older copatent left: folders 0755, files 0644
+    (local.directory / "import").mkdir(parents=True)
+    (local.directory / "import" / "old.csv").write_text("a,b\n")
+    for path in (local.directory, local.directory / "import", local.directory / "import/old.csv"):
+        path.chmod(0o644 if path.is_file() else 0o755)
+    bolt = server.free_port()
+    first = local.start(bolt_port=bolt, http_port=server.free_port())
     try:
         assert first.running
         assert first.gds_version == server.GDS_VERSION
+        assert _modes(local.directory) == {}
         again = local.start()
         assert again.pid == first.pid
         assert again.uri == first.uri
+
+        env = {"COPATENT_HOME": str(home)}
+        local.state_file.chmod(0o644)  # one file opened again: the CLI says it closes it
+        proc = run_cli("db", "start", "--port", str(bolt), "--json", env=env)
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["pid"] == first.pid
+        note = f"copatent: made {local.directory} private to you (1 of its files and folders "
+        assert proc.stderr.splitlines() == [note + "were open to other users)"]
+        assert _modes(local.directory) == {}
+
+        other = server.free_port()
+        proc = run_cli("db", "start", "--port", str(other), env=env)
+        assert proc.returncode == 3
+        refused = (
+            f"copatent: error: the local server already runs with Bolt on port {bolt}, not "
+            f"{other}: run `copatent db stop` first to start it on another port (--port)"
+        )
+        assert proc.stderr.splitlines() == [refused]
+        http = local.ports()[1]
+        with pytest.raises(ServerError, match=f"runs with HTTP on port {http}, not {other}: "):
+            local.start(http_port=other)
+        assert local.status().pid == first.pid
     finally:
         assert local.stop() is True
     after = local.status()
@@ -106,10 +158,7 @@ def test_start_with_java_home_nowhere_fails_in_one_line(
     installation: server.Installation, tmp_path: Path
 ) -> None:
     home = tmp_path / "home"
-    # the same installed jars, seen from another COPATENT_HOME
-    (home / installation.root.name).mkdir(parents=True)
-    for name in ("lib", "plugins", "installed.json"):
-        (home / installation.root.name / name).symlink_to(installation.root / name)
+    _home_with(installation, home)
     env = {"COPATENT_HOME": str(home), "JAVA_HOME": str(tmp_path / "nowhere")}
     proc = run_cli("db", "start", env=env)
     assert proc.returncode == 3
@@ -146,3 +195,54 @@ def test_browser_is_served_on_loopback(neo4j_server: server.LocalServer) -> None
     with urllib.request.urlopen(root, timeout=30) as response:  # noqa: S310
         discovery = json.loads(response.read())
     assert discovery["bolt_direct"] == status.uri
+
+
+def test_instance_is_private_to_its_owner(
+    neo4j_server: server.LocalServer, fixture_db: Database
+) -> None:
+    """After a write, nothing the server or copatent created is open to group or others."""
+    fixture_db.run(
+        "fixture/create_edges", {"edges": [{"source": "a", "target": "b", "weight": 1}]}, write=True
+    )
+    directory = neo4j_server.directory
+    # the store, its transaction logs, the system database and the logs are there to be checked
+    for part in (
+        "data/databases/neo4j/neostore",
+        "data/databases/system/neostore",
+        "data/transactions/neo4j/neostore.transaction.db.0",
+        "logs/neo4j.log",
+        "logs/debug.log",
+        "conf/neo4j.conf",
+        "server.json",
+        "password",
+    ):
+        assert (directory / part).is_file(), part
+    assert _modes(directory) == {}
+    # and what it creates next is private too: the server runs with umask 077
+    pid = neo4j_server.pid()
+    status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    assert "Umask:\t0077" in status.splitlines()
+
+
+def test_logs_roll_over_without_a_console_copy(
+    neo4j_server: server.LocalServer, fixture_db: Database
+) -> None:
+    user_log = neo4j_server.directory / "logs" / "neo4j.log"
+    debug_log = neo4j_server.directory / "logs" / "debug.log"
+    text = user_log.read_text(encoding="utf-8")
+    assert f"Logging config in use: File '{neo4j_server.user_log_config}'" in text
+    assert "INFO  Started." in text
+    # the console copy of the user log is gone: console.log holds only what the JVM prints
+    assert "INFO" not in neo4j_server.console_log.read_text(encoding="utf-8")
+    # a Louvain run writes its steps to debug.log only
+    user_before, debug_before = user_log.stat().st_size, debug_log.stat().st_size
+    edges = [{"source": s, "target": t, "weight": 1.0} for s, t in ("ab", "bc", "ca", "cd")]
+    fixture_db.run("fixture/create_edges", {"edges": edges}, write=True)
+    with fixture_db.projection("quiet_louvain", "fixture/project_links"):
+        fixture_db.run("fixture/gds_louvain_stats", {"graph_name": "quiet_louvain"})
+    with debug_log.open("rb") as fh:
+        fh.seek(debug_before)
+        assert b"Louvain :: Start" in fh.read()
+    with user_log.open("rb") as fh:
+        fh.seek(user_before)
+        assert b"Louvain" not in fh.read()

@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import pytest
 
@@ -157,3 +158,101 @@ def test_status_of_a_server_never_started(tmp_path: Path) -> None:
     assert not status.running
     assert status.uri == "bolt://127.0.0.1:7687"
     assert "password" not in json.dumps(status.as_dict())
+
+
+def _open_instance(directory: Path) -> list[Path]:
+    """An instance as an older copatent left it: folders 0755, files 0644 (umask 022)."""
+    for sub in ("conf", "data/databases/neo4j", "data/transactions/neo4j", "logs", "run"):
+        (directory / sub).mkdir(parents=True, exist_ok=True)
+    for name in ("conf/neo4j.conf", "data/databases/neo4j/neostore", "logs/neo4j.log"):
+        (directory / name).write_text("x")
+    for path in (directory, *directory.rglob("*")):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return [directory, *directory.rglob("*")]
+
+
+def test_make_private_closes_an_instance_left_open(tmp_path: Path) -> None:
+    local = server.LocalServer(_installation(tmp_path), tmp_path / "instance")
+    paths = _open_instance(local.directory)
+    outside = tmp_path / "shared.csv"
+    outside.write_text("x")
+    outside.chmod(0o644)
+    (local.directory / "import").mkdir()
+    (local.directory / "import" / "linked.csv").symlink_to(outside)
+    assert local.make_private() == len(paths) + 1  # and the new import folder (0755 by umask)
+    for path in [local.directory, *local.directory.rglob("*")]:
+        if not path.is_symlink():
+            assert stat.S_IMODE(path.lstat().st_mode) & 0o077 == 0, path
+    assert stat.S_IMODE(outside.stat().st_mode) == 0o644  # a link's target is not the instance's
+    assert local.make_private() == 0
+
+
+def test_make_private_creates_the_instance_folder_0700(tmp_path: Path) -> None:
+    local = server.LocalServer(_installation(tmp_path), tmp_path / "home" / "instance")
+    local.make_private()
+    assert stat.S_IMODE(local.directory.stat().st_mode) == 0o700
+
+
+def test_cli_start_closes_an_open_instance_and_says_so(tmp_path: Path) -> None:
+    """Even when the start then fails (no Java here), the instance is private afterwards."""
+    home = tmp_path / "home"
+    inst = _installation(home)
+    paths = _open_instance(inst.root / "default")
+    env = {**os.environ, "COPATENT_HOME": str(home), "JAVA_HOME": str(tmp_path / "nowhere")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "copatent", "db", "start"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 3
+    note, error = proc.stderr.strip().splitlines()
+    assert note == (
+        f"copatent: made {inst.root / 'default'} private to you "
+        f"({len(paths)} of its files and folders were open to other users)"
+    )
+    assert error.startswith("copatent: error: JAVA_HOME=")
+    assert all(stat.S_IMODE(p.stat().st_mode) & 0o077 == 0 for p in paths)
+
+
+def test_user_log_rolls_over_and_has_no_console_copy(tmp_path: Path) -> None:
+    local = server.LocalServer(_installation(tmp_path), tmp_path / "instance")
+    conf = local._render_conf(7687, 7474, browser=False)
+    assert f"server.logs.user.config={local.user_log_config}" in conf.splitlines()
+    root = ET.fromstring(server._USER_LOGS_XML)  # noqa: S314 - our own constant
+    appenders = root.find("Appenders")
+    assert appenders is not None
+    assert [a.tag for a in appenders] == ["RollingRandomAccessFile"]  # no <Console>
+    rolling = appenders[0]
+    assert rolling.get("fileName") == "${config:server.directories.logs}/neo4j.log"
+    policy = rolling.find("Policies/SizeBasedTriggeringPolicy")
+    assert policy is not None
+    assert policy.get("size") == "20 MB"
+    strategy = rolling.find("DefaultRolloverStrategy")
+    assert strategy is not None
+    assert strategy.get("max") == "5"
+    gds = root.find("Loggers/Logger[@name='org.neo4j.gds']")
+    assert gds is not None
+    assert gds.get("level") == "warn"
+
+
+def test_start_failure_quotes_this_starts_error_line(tmp_path: Path) -> None:
+    console, user = tmp_path / "console.log", tmp_path / "neo4j.log"
+    user.write_text("2026 ERROR an error of an earlier start\n2026 INFO  Stopped.\n")
+    offset = user.stat().st_size
+    console.write_text("WARNING: a JVM notice\n")
+    with user.open("a") as fh:
+        fh.write("2026 INFO  Starting...\n2026 ERROR Caused by: bind(..) failed\n2026 INFO x\n")
+    logs = {console: 0, user: offset}
+    assert server._error_line(logs, default=user) == ("2026 ERROR Caused by: bind(..) failed", user)
+    console.write_text("Error: Could not create the Java Virtual Machine.\n")
+    assert server._error_line(logs, default=user) == (
+        "Error: Could not create the Java Virtual Machine.",
+        console,
+    )
+    console.write_text("")
+    user.write_text(user.read_text()[:offset] + "2026 INFO  Starting...\n")
+    assert server._error_line(logs, default=user) == ("2026 INFO  Starting...", user)
+    assert server._error_line({tmp_path / "none.log": 0}, default=user) == ("no output", user)
