@@ -45,10 +45,11 @@ longer key would end a load half-way, so the readers refuse it.
 """
 
 NAME_FORMULA_LEADS: Final = "=+-@"
-"""A name that begins, once normalised, with one of these is a spreadsheet formula, not a name.
+"""A name that begins, once normalised, with one of these and goes on is a spreadsheet formula.
 
 Excel runs a cell typed or opened as ``=…``, ``+…``, ``-…`` or ``@…`` (``-A1*10``,
-``@SUM(1)``, ``+cmd|' /C calc'!A0``); no organisation's or person's name begins so.
+``@SUM(1)``, ``+cmd|' /C calc'!A0``); no organisation's or person's name begins so. The
+character alone is no formula: exports write ``-`` for "none", and it stays what it was.
 """
 
 _NAME_LEADS_BEFORE_NFKC: Final = "=+-@⁺⁼₊₌⩵⩶﬩﹢﹣﹦﹫＋－＝＠"
@@ -170,7 +171,7 @@ def name_problems(cell: str, separator: str = DEFAULT_SEPARATOR) -> list[tuple[i
 
     The names are split and normalised as the loader stores them
     (:func:`copatent.loader.applicants.split_parts`). A name that begins with one of
-    :data:`NAME_FORMULA_LEADS` is a spreadsheet formula; a name longer than
+    :data:`NAME_FORMULA_LEADS` and goes on is a spreadsheet formula; a name longer than
     :data:`KEY_MAX_BYTES` cannot be indexed.
 
     Returns
@@ -182,13 +183,13 @@ def name_problems(cell: str, separator: str = DEFAULT_SEPARATOR) -> list[tuple[i
     --------
     >>> name_problems("北京稀土甲公司;-A1*10")
     [(2, "applicant 2: '-A1*10' begins with '-': a spreadsheet formula, not a name")]
-    >>> name_problems("Shin-Etsu Chemical Co., Ltd.;北京稀土甲公司")
+    >>> name_problems("Shin-Etsu Chemical Co., Ltd.;北京稀土甲公司;-")
     []
     """
     found: list[tuple[int, str]] = []
     for position, (text, name) in enumerate(split_parts(cell, separator), start=1):
         where = f"applicant {position}"
-        if name[0] in NAME_FORMULA_LEADS:
+        if name[0] in NAME_FORMULA_LEADS and len(name) > 1:
             how = "" if text[:1] == name[0] else " once normalised"
             problem = (
                 f"{preview(text)} begins with {name[0]!r}{how}: a spreadsheet formula, not a name"

@@ -517,8 +517,13 @@ def test_formula_names_are_refused_wherever_they_stand(
 def test_names_with_these_characters_inside_are_names(tmp_path: Path) -> None:
     cell = "Shin-Etsu Chemical Co., Ltd.;北京稀土甲公司(+)研究所;AT&T Corp. @ Labs;甲=乙公司"
     rows = [HEADER, ["1", "CN1A", "稀土", cell, "2016-01-01", ""]]
+    # "-" alone is how exports write "none" (PatSnap's reference export does): no formula
+    rows += [
+        ["2", "CN2B", "稀土", "-", "2016-01-01", ""],
+        ["3", "CN3C", "稀土", "甲;－", "2016", ""],
+    ]
     frame = read_exports([write_csv(tmp_path / "data.csv", rows)])
-    assert frame.loc[0, "applicants"] == cell
+    assert frame["applicants"].tolist() == [cell, "-", "甲;－"]
 
 
 def test_every_bad_name_of_every_row_is_named(tmp_path: Path) -> None:

@@ -32,8 +32,9 @@ merging duplicate publication numbers are the pipeline's work):
 - **Applicant names** are checked one by one as the loader will store them: split with the
   applicant separator the pipeline uses (:func:`applicant_separator`) and normalised
   (full-width to half-width, ...). A name that then begins with ``=``, ``+``, ``-`` or ``@``
-  (``＝HYPERLINK(…)`` and ``-A1*10`` included, wherever it stands in the cell) is a spreadsheet
-  formula, not a name: an input error naming file, row, column and the applicant's position.
+  and goes on (``＝HYPERLINK(…)`` and ``-A1*10`` included, wherever it stands in the cell) is a
+  spreadsheet formula, not a name: an input error naming file, row, column and the applicant's
+  position. The character alone (``-``, an export's "none") is left as it was.
 - **Limits**: a cell longer than 32,767 characters (Excel's limit) is an input error; so is a
   key longer than Neo4j can index (8,164 UTF-8 bytes, ``_validate.KEY_MAX_BYTES``): a
   publication number, or an applicant name once normalised. Only the columns the map names are
