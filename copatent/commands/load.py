@@ -96,6 +96,8 @@ def load(
         "already_loaded": result.already_loaded,
         "batches": result.batches,
         "batches_resumed": result.skipped,
+        "patents_updated": result.patents_updated,
+        "applicants_deleted": result.applicants_deleted,
         "seconds": round(result.seconds, 2),
     }
     if report is not None:
@@ -119,6 +121,12 @@ def load(
             f"loaded {result.patents} patents in {result.seconds:.1f} s "
             f"({result.batches} batches{resumed})"
         )
+        if result.patents_updated:
+            console.print(
+                f"{result.patents_updated} patents already in the graph had other applicants: "
+                f"replaced by this input's ({result.applicants_deleted} applicants left without "
+                "a patent deleted)"
+            )
     if len(prepared.unresolved):
         console.print(
             f"{len(prepared.unresolved)} applicants without a place (see --report for the list)"

@@ -35,14 +35,26 @@ def split_applicants(cell: str | None, separator: str = DEFAULT_SEPARATOR) -> li
     >>> split_applicants("北京科技大学；包头稀土研究院; 北京科技大学 | 张三")
     ['北京科技大学', '包头稀土研究院', '张三']
     """
+    return [name for _, name in split_parts(cell, separator)]
+
+
+def split_parts(cell: str | None, separator: str = DEFAULT_SEPARATOR) -> list[tuple[str, str]]:
+    """Each applicant of a cell as its text in the cell (stripped) and its normalised name.
+
+    The names are those of :func:`split_applicants`, in the same order; the text is what a person
+    finds in the file, for messages.
+
+    >>> split_parts("＝SUM(1)； 北京科技大学 ;北京科技大学")
+    [('＝SUM(1)', '=SUM(1)'), ('北京科技大学', '北京科技大学')]
+    """
     if not cell:
         return []
-    names: list[str] = []
+    parts: dict[str, str] = {}  # name -> its first text: a name repeated keeps its first position
     for part in re.split(separator, cell):
         name = normalise_name(part)
-        if name and name not in names:
-            names.append(name)
-    return names
+        if name and name not in parts:
+            parts[name] = part.strip()
+    return [(text, name) for name, text in parts.items()]
 
 
 def split_aligned(cell: str | None, count: int, separator: str = DEFAULT_SEPARATOR) -> list[str]:

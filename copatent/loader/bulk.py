@@ -5,7 +5,8 @@ far faster than transactions. It needs what the importer needs: the local manage
 and its data directory), stopped for the import, and an empty database (the import replaces it).
 copatent stops the server, imports, starts it again on the same ports, then creates the
 constraints and indexes and records the load, so the result is the graph the transactional path
-writes (a test compares them).
+writes (a test compares them). Into an empty database no patent arrives again, so nothing is
+replaced (the transactional writer's "a reload replaces"): ``patents_updated`` is 0.
 """
 
 from __future__ import annotations

@@ -165,7 +165,7 @@ def prepare_files(
     raw = readers.read_exports(files, columns=columns)
     funnel, quarantine, frame = _select(raw, keywords)
     del raw
-    separator = (columns.applicant_separator if columns else None) or appl.DEFAULT_SEPARATOR
+    separator = readers.applicant_separator(columns)  # the names the readers checked
     return _prepare_selected(
         frame, funnel, quarantine, drop_policy=drop_policy, separator=separator, keywords=keywords
     )

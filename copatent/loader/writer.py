@@ -10,6 +10,14 @@
 - When all batches are in, ``(:Load {key})`` records the files, the funnel and the options, and
   the journal entries are removed. Loading the same input again finds the ``Load`` and does
   nothing (``force=True`` merges everything again, which changes no counts: all writes MERGE).
+- **A reload replaces.** A patent already in the graph whose applicants (names or positions)
+  differ from the new row's, as after loading a corrected export, gets the new row's APPLIED
+  relationships in place of its old ones, in the batch's transaction: a patent always has
+  exactly one first applicant. The batch's journal entry counts these patents and keeps the
+  names taken off them; before the load is recorded, those that no patent has any more are
+  deleted, with a city or province left with nothing placed in it, so the graph is the one a
+  clean load of the corrected input gives (``load/delete_orphan_applicants``). A patent the new
+  input does not load (absent, or filtered out) keeps what it had.
 """
 
 from __future__ import annotations
@@ -34,12 +42,20 @@ APPLICANTS_PER_PATENT_BATCH = 2
 
 @dataclass(frozen=True)
 class WriteResult:
+    """What a load did.
+
+    ``patents_updated``: patents already in the graph whose applicants the load replaced;
+    ``applicants_deleted``: applicants it took off patents that no patent has any more.
+    """
+
     load_key: str
     batches: int
     skipped: int
     patents: int
     seconds: float
     already_loaded: bool
+    patents_updated: int = 0
+    applicants_deleted: int = 0
 
 
 def load_key(files: Sequence[Path], options: Mapping[str, object]) -> str:
@@ -118,9 +134,20 @@ def write(
                 write=True,
             )
         on_batch(len(chunk))
+    # before record_load clears the journal, which holds what every batch, resumed ones too, did
+    replaced = db.run("load/delete_orphan_applicants", {"load_key": key}, write=True).iloc[0]
     record_load(db, prepared, key=key, files=files)
     seconds = time.monotonic() - started
-    return WriteResult(key, batches, skipped, len(patents), seconds, already_loaded=False)
+    return WriteResult(
+        key,
+        batches,
+        skipped,
+        len(patents),
+        seconds,
+        already_loaded=False,
+        patents_updated=int(replaced["updated"]),
+        applicants_deleted=int(replaced["applicants"]),
+    )
 
 
 def record_load(db: Database, prepared: Prepared, *, key: str, files: Sequence[Path] = ()) -> None:

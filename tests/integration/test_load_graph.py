@@ -13,7 +13,7 @@ import pytest
 from copatent import server
 from copatent._errors import InputError, QueryError
 from copatent.db import AuthenticationError, Database, ServerNotReadyError
-from copatent.loader import bulk, pipeline, writer
+from copatent.loader import _validate, bulk, pipeline, writer
 from tests.integration.conftest import TEST_QUERIES, dump_graph
 from tests.rows import raw_rows
 
@@ -148,6 +148,117 @@ def test_constraints_hold(empty_db: Database, fixture_db: Database) -> None:
     writer.write(empty_db, prepared, key="k-constraints")
     with pytest.raises(QueryError, match="ConstraintValidationFailed"):
         fixture_db.run("fixture/create_patent", {"pub_no": "CN100000000A"}, write=True)
+
+
+def test_key_limit_is_the_servers(empty_db: Database, fixture_db: Database) -> None:
+    """The readers' key limit is the server's: keys of KEY_MAX_BYTES pass, one byte more fails.
+
+    Measured on Neo4j 5.26 (RANGE index, range-1.0) with 1-, 2-, 3- and 4-byte characters: the
+    limit is in UTF-8 bytes, whatever the characters.
+    """
+    limit = _validate.KEY_MAX_BYTES
+    empty_db.apply_schema()
+    for char in ("a", "é", "稀", "𠀀"):
+        width = len(char.encode())
+        at_limit = char * (limit // width) + "a" * (limit % width)
+        assert len(at_limit.encode()) == limit
+        for query, key in (
+            ("fixture/create_applicant", "name"),
+            ("fixture/create_patent", "pub_no"),
+        ):
+            fixture_db.run(query, {key: at_limit}, write=True)
+            with pytest.raises(QueryError, match="Property value is too large to index"):
+                fixture_db.run(query, {key: at_limit + "a"}, write=True)
+            fixture_db.run("fixture/delete_all", write=True)
+    # and the loader writes a name and a publication number at the limit
+    raw = _patents(1)
+    raw.loc[0, "pub_no"] = "CN" + "1" * (limit - 3) + "A"
+    raw.loc[0, "applicants"] = "北京稀土甲公司;北京" + "稀" * ((limit - 13) // 3) + "A公司"
+    prepared = pipeline.prepare(raw, keywords=None)
+    assert sorted(len(n.encode()) for n in prepared.applicants["name"]) == [21, limit]
+    writer.write(empty_db, prepared, key="k-limit")
+    counts = _counts(empty_db)
+    assert (counts[("node", "Patent")], counts[("relationship", "APPLIED")]) == (1, 2)
+
+
+def _corrected(raw: pd.DataFrame) -> pd.DataFrame:
+    """``raw`` (from _patents) with two patents' applicants corrected, as a new export would be.
+
+    Patent 4 had a misspelt leader (a name of its own) over three applicants: the right leader
+    replaces it and the other two change places. Patent 7 had a wrong participant in Tianjin, the
+    only applicant there: another firm replaces it.
+    """
+    corrected = raw.copy()
+    corrected.loc[4, ["applicants", "applicant_addresses", "applicant_countries"]] = [
+        "赣州稀土丙有限公司;北京稀土甲公司;包头稀土乙研究院",
+        "江西省赣州市章贡区红旗大道3号;北京市海淀区学院路1号;内蒙古自治区包头市昆都仑区钢铁大街2号",
+        "CN;CN;CN",
+    ]
+    corrected.loc[7, ["applicants", "applicant_addresses"]] = [
+        "包头稀土乙研究院;北京稀土甲公司",
+        "内蒙古自治区包头市昆都仑区钢铁大街2号;北京市海淀区学院路1号",
+    ]
+    return corrected
+
+
+def _with_errors(raw: pd.DataFrame) -> pd.DataFrame:
+    """``raw`` with the errors _corrected corrects."""
+    original = raw.copy()
+    original.loc[4, ["applicants", "applicant_addresses", "applicant_countries"]] = [
+        "北京稀土甲公 司有限;包头稀土乙研究院;赣州稀土丙有限公司",
+        "北京市海淀区学院路1号;内蒙古自治区包头市昆都仑区钢铁大街2号;江西省赣州市章贡区红旗大道3号",
+        "CN;CN;CN",
+    ]
+    original.loc[7, ["applicants", "applicant_addresses"]] = [
+        "包头稀土乙研究院;天津稀土丁公司",
+        "内蒙古自治区包头市昆都仑区钢铁大街2号;天津市南开区卫津路4号",
+    ]
+    return original
+
+
+def test_a_corrected_export_replaces_the_applicants(
+    empty_db: Database, fixture_db: Database
+) -> None:
+    """Load, load a corrected export (killed half-way, then resumed): a clean load's graph."""
+    raw = _patents(12)
+    original, corrected = (
+        pipeline.prepare(_with_errors(raw), keywords=None),
+        pipeline.prepare(_corrected(raw), keywords=None),
+    )
+    writer.write(empty_db, original, key="k-original", batch_size=5)
+    before = dump_graph(fixture_db)
+    assert any("天津稀土丁公司" in a for a in before["applicants"])
+    assert any("天津" in c for c in before["cities"])
+
+    class KilledError(Exception):
+        pass
+
+    def die() -> None:
+        raise KilledError
+
+    # patents 4 and 7 are in the first two batches (5 patents each, by publication number)
+    with pytest.raises(KilledError):
+        writer.write(empty_db, corrected, key="k-corrected", batch_size=5, on_batch=_after(2, die))
+    result = writer.write(empty_db, corrected, key="k-corrected", batch_size=5)
+    assert (result.skipped, result.patents_updated, result.applicants_deleted) == (3, 2, 2)
+    loaded = fixture_db.run("fixture/patent_applicants")
+    assert all(p == list(range(len(p))) for p in loaded["positions"])  # one leader each
+    got = dict(zip(loaded["pub_no"], loaded["applicants"], strict=True))
+    assert got["CN100000004A"] == ["赣州稀土丙有限公司", "北京稀土甲公司", "包头稀土乙研究院"]
+    assert got["CN100000007A"] == ["包头稀土乙研究院", "北京稀土甲公司"]
+    reloaded = dump_graph(fixture_db)
+
+    again = writer.write(empty_db, corrected, key="k-corrected", batch_size=5, force=True)
+    assert (again.patents_updated, again.applicants_deleted) == (0, 0)
+    assert dump_graph(fixture_db) == reloaded
+
+    fixture_db.run("fixture/delete_all", write=True)
+    writer.write(empty_db, corrected, key="k-clean", batch_size=5)
+    clean = dump_graph(fixture_db)
+    assert reloaded == clean
+    assert not any("天津" in c for c in clean["cities"])  # Tianjin had only the wrong applicant
+    counts = _counts(empty_db)
+    assert counts[("node", "Province")] == 3
 
 
 def test_bulk_import_gives_the_unwind_graph(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import unicodedata
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 
 from copatent._errors import InputError
+from copatent.loader import _validate
 from copatent.loader.readers import (
     CANONICAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -467,9 +469,9 @@ def test_formula_outside_free_text_is_an_error(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "data.csv", rows)
     assert input_error([path]) == (
         f"{path}: row 2, column pub_no (公开（公告）号): spreadsheet formula '=1+1' where a value "
-        "belongs; row 3, column applicants (申请人): spreadsheet formula '@SUM(A1)' where a value "
-        "belongs; row 3, column applicant_addresses (申请人地址): spreadsheet formula "
-        "\"+cmd|' /C calc'!A0\" where a value belongs"
+        "belongs; row 3, column applicants (申请人), applicant 1: '@SUM(A1)' begins with '@': a "
+        "spreadsheet formula, not a name; row 3, column applicant_addresses (申请人地址): "
+        "spreadsheet formula \"+cmd|' /C calc'!A0\" where a value belongs"
     )
 
 
@@ -478,6 +480,167 @@ def test_many_problems_are_cut_to_one_line(tmp_path: Path) -> None:
     message = input_error([write_csv(tmp_path / "data.csv", rows)])
     assert message.count("spreadsheet formula") == 10
     assert message.endswith("(+5 more)")
+
+
+# --------------------------------------------------------------------------------------------
+# 8a. applicant names, checked as they will be stored: split, then normalised
+
+# the formula names of the issue's probe: half-width, full-width (normalised to half-width), and
+# an arithmetic formula the cell check's pattern did not cover
+FORMULA_NAMES = [
+    ('=HYPERLINK("http://x","y")', "="),
+    ("＝HYPERLINK(＂http://x＂,＂y＂)", "="),
+    ("＋cmd｜' /C calc'!A0", "+"),
+    ("＠SUM(1)", "@"),
+    ("-A1*10", "-"),
+    ("﹦1+1", "="),  # SMALL EQUALS SIGN: NFKC makes it "="
+]
+
+
+@pytest.mark.parametrize(("name", "lead"), FORMULA_NAMES, ids=[n for n, _ in FORMULA_NAMES])
+@pytest.mark.parametrize("position", [1, 2, 3], ids=["first", "second", "third"])
+def test_formula_names_are_refused_wherever_they_stand(
+    tmp_path: Path, name: str, lead: str, position: int
+) -> None:
+    names = ["北京稀土甲公司", "包头稀土乙研究院"]
+    names.insert(position - 1, name)
+    rows = [HEADER, ROWS[0], ["2", "CN2B", "稀土", ";".join(names), "2016-01-01", ""]]
+    path = write_csv(tmp_path / "data.csv", rows)
+    how = "" if name[0] == lead else " once normalised"
+    shown = repr(name if len(name) <= 40 else name[:40] + "…")
+    assert input_error([path]) == (
+        f"{path}: row 3, column applicants (申请人), applicant {position}: {shown} begins with "
+        f"{lead!r}{how}: a spreadsheet formula, not a name"
+    )
+
+
+def test_names_with_these_characters_inside_are_names(tmp_path: Path) -> None:
+    cell = "Shin-Etsu Chemical Co., Ltd.;北京稀土甲公司(+)研究所;AT&T Corp. @ Labs;甲=乙公司"
+    rows = [HEADER, ["1", "CN1A", "稀土", cell, "2016-01-01", ""]]
+    # "-" alone is how exports write "none" (PatSnap's reference export does): no formula
+    rows += [
+        ["2", "CN2B", "稀土", "-", "2016-01-01", ""],
+        ["3", "CN3C", "稀土", "甲;－", "2016", ""],
+    ]
+    frame = read_exports([write_csv(tmp_path / "data.csv", rows)])
+    assert frame["applicants"].tolist() == [cell, "-", "甲;－"]
+
+
+def test_every_bad_name_of_every_row_is_named(tmp_path: Path) -> None:
+    rows = [
+        HEADER,
+        ["1", "CN1A", "稀土", "甲公司;＠SUM(1);-A1*10", "2016-01-01", ""],
+        ["2", "CN2B", "稀土", "＋1;乙公司", "2016-01-01", ""],
+    ]
+    path = write_csv(tmp_path / "data.csv", rows)
+    message = input_error([path])
+    positions = re.findall(r"row (\d), column applicants \(申请人\), applicant (\d)", message)
+    assert positions == [("2", "2"), ("2", "3"), ("3", "1")]
+
+
+def test_names_are_split_with_the_pipelines_separator(tmp_path: Path) -> None:
+    # no column map: the default separator, "|" included, splits the names (as the pipeline does)
+    rows = [HEADER, ["1", "CN1A", "稀土", "甲公司 | @SUM(1)", "2016-01-01", ""]]
+    path = write_csv(tmp_path / "data.csv", rows)
+    assert "applicant 2: '@SUM(1)' begins with '@'" in input_error([path])
+    # the incoPat map splits on ";" and "；" only: the second "name" is "甲公司 | @SUM(1)", no formula
+    frame = read_exports([path], columns=builtin_column_map("incopat"))
+    assert frame.loc[0, "applicants"] == "甲公司 | @SUM(1)"
+
+
+def test_patsnap_names_are_checked(tmp_path: Path) -> None:
+    header = ["公开(公告)号", "标题", "申请日", "当前申请(专利权)人"]
+    rows = [header, ["CN1A", "t", "2016-01-01", "中铁二院工程集团有限责任公司 | ＝1+1"]]
+    path = write_csv(tmp_path / "data.csv", rows)
+    message = input_error([path], columns=builtin_column_map("patsnap"))
+    assert message == (
+        f"{path}: row 2, column applicants (当前申请(专利权)人), applicant 2: '＝1+1' begins with "
+        "'=' once normalised: a spreadsheet formula, not a name"
+    )
+
+
+def test_formula_name_in_a_workbook(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "data.xlsx",
+        [["公开（公告）号", "申请人", "申请日"], ["CN1A", "甲公司；－A1*10", "2016-01-01"]],
+    )
+    assert input_error([path]) == (
+        f"{path}: row 2, column applicants (申请人), applicant 2: '－A1*10' begins with '-' once "
+        "normalised: a spreadsheet formula, not a name"
+    )
+
+
+def test_leads_and_growth_cover_every_unicode_character() -> None:
+    """The cheap pre-checks of the name check miss no character (a scan of all of Unicode)."""
+    characters = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    leads = {c for c in characters if unicodedata.normalize("NFKC", c)[:1] in "=+-@"}
+    assert leads == set(_validate._NAME_LEADS_BEFORE_NFKC)
+    growth = max(
+        len(unicodedata.normalize("NFKC", c).encode()) / len(c.encode()) for c in characters
+    )
+    assert growth == _validate._NFKC_GROWTH
+
+
+# --------------------------------------------------------------------------------------------
+# 8b. keys longer than Neo4j can index (the boundary is checked on the server in
+# tests/integration/test_load_graph.py::test_key_limit_is_the_servers)
+
+LIMIT = _validate.KEY_MAX_BYTES
+
+
+def _name_of(size: int) -> str:
+    """An organisation name of exactly ``size`` UTF-8 bytes: CJK characters, then ASCII."""
+    stem, suffix = "北京", "公司"
+    cjk, ascii_ = divmod(size - len((stem + suffix).encode()), 3)
+    return stem + "稀" * cjk + "A" * ascii_ + suffix
+
+
+def test_a_name_at_the_key_limit_is_accepted(tmp_path: Path) -> None:
+    name = _name_of(LIMIT)
+    assert len(name.encode()) == LIMIT
+    rows = [HEADER, ["1", "CN1A", "稀土", f"甲公司;{name}", "2016-01-01", ""]]
+    frame = read_exports([write_csv(tmp_path / "data.csv", rows)])
+    assert frame.loc[0, "applicants"] == f"甲公司;{name}"
+
+
+def test_a_name_over_the_key_limit_names_file_row_column_and_applicant(tmp_path: Path) -> None:
+    # the issue's probe: about 2,800 CJK characters, under Excel's 32,767 but over the key limit
+    name = "北京" + "稀" * 2796 + "公司"
+    rows = [HEADER, ROWS[0], ["2", "CN2B", "稀土", f"甲公司;{name}", "2016-01-01", ""]]
+    path = write_csv(tmp_path / "data.csv", rows)
+    assert input_error([path]) == (
+        f"{path}: row 3, column applicants (申请人), applicant 2: name of 2,800 characters and "
+        "8,400 bytes (UTF-8), over the 8,164 bytes Neo4j can index"
+    )
+    one_over = _name_of(LIMIT + 1)
+    write_csv(path, [HEADER, ["1", "CN1A", "稀土", f"{one_over};甲公司", "2016-01-01", ""]])
+    assert f"applicant 1: name of {len(one_over):,} characters and 8,165 bytes" in input_error(
+        [path]
+    )
+
+
+def test_a_name_is_measured_once_normalised(tmp_path: Path) -> None:
+    # U+FDFA is 3 bytes in the cell and 33 once normalised (NFKC): 250 of them are 750 bytes in
+    # the file, 8,250 in the graph
+    name = "\ufdfa" * 250
+    rows = [HEADER, ["1", "CN1A", "稀土", f"甲公司;{name}", "2016-01-01", ""]]
+    path = write_csv(tmp_path / "data.csv", rows)
+    assert "applicant 2: name of 4,500 characters and 8,250 bytes (UTF-8)" in input_error([path])
+    # and full-width letters shrink: 2,722 of them (8,166 bytes) are 2,722 bytes once normalised
+    wide = "Ａ" * 2722
+    write_csv(path, [HEADER, ["1", "CN1A", "稀土", f"甲公司;{wide}", "2016-01-01", ""]])
+    assert read_exports([path]).loc[0, "applicants"] == f"甲公司;{wide}"
+
+
+def test_a_publication_number_over_the_key_limit(tmp_path: Path) -> None:
+    at_limit, over = "CN" + "1" * (LIMIT - 3) + "A", "CN" + "1" * (LIMIT - 2) + "A"
+    rows = [HEADER, ["1", at_limit, "稀土", "甲;乙", "2016-01-01", ""]]
+    rows.append(["2", over, "稀土", "甲;乙", "2016-01-01", ""])
+    path = write_csv(tmp_path / "data.csv", rows)
+    assert input_error([path]) == (
+        f"{path}: row 3, column pub_no (公开（公告）号): 8,165 characters and 8,165 bytes (UTF-8), "
+        "over the 8,164 bytes Neo4j can index as a key"
+    )
 
 
 # --------------------------------------------------------------------------------------------

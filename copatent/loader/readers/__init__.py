@@ -7,8 +7,8 @@ sees in the spreadsheet (the header on row 1 makes the first data row 2). A :cla
 says which headers feed which column; incoPat (Chinese and English headers) is the default,
 PatSnap is built in, and ``--columns FILE.toml`` supplies any other.
 
-What reading does, and nothing more (parsing dates, splitting applicants and merging duplicate
-publication numbers are the pipeline's work):
+What reading does, and nothing more (parsing dates, splitting applicants into the tables and
+merging duplicate publication numbers are the pipeline's work):
 
 - **Header row**: the first of the first 10 rows that holds every required column, so title
   lines above the header are skipped. A blank header cell takes the text of the cell above it,
@@ -25,12 +25,20 @@ publication numbers are the pipeline's work):
   reads as its formula text (``=HYPERLINK(...)``), never as the value Excel cached, and a CSV is
   text anyway. The text is kept verbatim, not rewritten (no ``'`` prefix): it is data, and a
   writer that produces spreadsheets must escape it for its own format. In a title or abstract it
-  is harmless text; in any other column (publication number, applicants, codes, ...) it cannot
-  be a real value, so it is an input error naming file, row and column. A .xls file stores
+  is harmless text; in any other column (publication number, codes, ...) it cannot be a real
+  value, so it is an input error naming file, row and column. A .xls file stores
   formulas in a form xlrd does not expose: there the cell reads as the result Excel saved, which
   copatent did not compute either.
-- **Limits**: a cell longer than 32,767 characters (Excel's limit) is an input error. Only the
-  columns the map names are read and checked.
+- **Applicant names** are checked one by one as the loader will store them: split with the
+  applicant separator the pipeline uses (:func:`applicant_separator`) and normalised
+  (full-width to half-width, ...). A name that then begins with ``=``, ``+``, ``-`` or ``@``
+  and goes on (``＝HYPERLINK(…)`` and ``-A1*10`` included, wherever it stands in the cell) is a
+  spreadsheet formula, not a name: an input error naming file, row, column and the applicant's
+  position. The character alone (``-``, an export's "none") is left as it was.
+- **Limits**: a cell longer than 32,767 characters (Excel's limit) is an input error; so is a
+  key longer than Neo4j can index (8,164 UTF-8 bytes, ``_validate.KEY_MAX_BYTES``): a
+  publication number, or an applicant name once normalised. Only the columns the map names are
+  read and checked.
 - **Blank rows** (every mapped cell empty) are dropped; their numbers are not reused.
 - **Sheets**: a workbook's first worksheet is read.
 
@@ -61,9 +69,12 @@ from copatent.loader.readers.columns import (
     BUILTIN_COLUMN_MAPS,
     CANONICAL_COLUMNS,
     FREE_TEXT_COLUMNS,
+    KEY_COLUMNS,
+    NAMES_COLUMN,
     PROVENANCE_COLUMNS,
     REQUIRED_COLUMNS,
     ColumnMap,
+    applicant_separator,
     builtin_column_map,
     header_key,
 )
@@ -105,11 +116,12 @@ def read_exports(paths: Sequence[Path], *, columns: ColumnMap | None = None) -> 
         data rows, an over-long cell, formula text outside titles and abstracts, malformed CSV.
     """
     column_map = columns if columns is not None else builtin_column_map("incopat")
+    separator = applicant_separator(columns)
     frames: list[pd.DataFrame] = []
     problems: list[tuple[str, list[str]]] = []
     for path in expand_paths(paths):
         try:
-            frames.append(_read_file(path, column_map))
+            frames.append(_read_file(path, column_map, separator))
         except _FileProblemsError as exc:
             problems.append((str(path), list(exc.problems)))
     if problems:
@@ -117,12 +129,12 @@ def read_exports(paths: Sequence[Path], *, columns: ColumnMap | None = None) -> 
     return pd.concat(frames, ignore_index=True)
 
 
-def _read_file(path: Path, column_map: ColumnMap) -> pd.DataFrame:
+def _read_file(path: Path, column_map: ColumnMap, separator: str) -> pd.DataFrame:
     kind = _sniff(path)
     if kind == "csv":
-        return _read_csv(path, column_map)  # cleans and checks as it reads
+        return _read_csv(path, column_map, separator)  # cleans and checks as it reads
     raw = _read_xlsx(path, column_map) if kind == "xlsx" else _read_xls(path, column_map)
-    return _finish(path, raw)
+    return _finish(path, raw, separator)
 
 
 def _sniff(path: Path) -> Kind:
@@ -152,10 +164,13 @@ __all__ = [
     "BUILTIN_COLUMN_MAPS",
     "CANONICAL_COLUMNS",
     "FREE_TEXT_COLUMNS",
+    "KEY_COLUMNS",
+    "NAMES_COLUMN",
     "PROVENANCE_COLUMNS",
     "REQUIRED_COLUMNS",
     "SUFFIXES",
     "ColumnMap",
+    "applicant_separator",
     "builtin_column_map",
     "expand_paths",
     "header_key",

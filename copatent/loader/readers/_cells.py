@@ -26,6 +26,8 @@ from copatent.loader.readers._problems import _FileProblemsError
 from copatent.loader.readers.columns import (
     CANONICAL_COLUMNS,
     FREE_TEXT_COLUMNS,
+    KEY_COLUMNS,
+    NAMES_COLUMN,
     REQUIRED_COLUMNS,
     ColumnMap,
     header_key,
@@ -137,10 +139,13 @@ def _render(value: object) -> str | None:  # noqa: PLR0911 (one return per cell 
     return text if isinstance(text, str) else str(value)
 
 
-def _finish(path: Path, raw: _Raw) -> pd.DataFrame:
-    """Clean, check and shape one file's cells into the output columns."""
+def _finish(path: Path, raw: _Raw, separator: str) -> pd.DataFrame:
+    """Clean, check and shape one file's cells into the output columns.
+
+    ``separator`` is the regular expression between applicant names (they are checked one by one).
+    """
     names = [str(name) for name in raw.cells.columns]
-    collector = _Collector(raw.header, names)
+    collector = _Collector(raw.header, names, separator)
     for start in range(0, len(raw.cells), _SLICE_ROWS):
         part = raw.cells.iloc[start : start + _SLICE_ROWS]
         first = raw.first_row + start
@@ -161,12 +166,14 @@ class _Collector:
 
     Cells arrive in batches of rows (:meth:`add`) and are processed in chunks of about
     ``_CHUNK_BYTES``: NUL characters removed, surrounding whitespace stripped, an empty cell made
-    missing, blank rows dropped, over-long cells and formula text collected as problems. Only the
-    cleaned chunks are kept, so the peak memory is the result plus one chunk.
+    missing, blank rows dropped, over-long cells, formula text, keys too long to index and bad
+    applicant names (split with ``separator``) collected as problems. Only the cleaned chunks are
+    kept, so the peak memory is the result plus one chunk.
     """
 
-    def __init__(self, header: _Header, names: Sequence[str]) -> None:
+    def __init__(self, header: _Header, names: Sequence[str], separator: str) -> None:
         self._header = header
+        self._separator = separator
         self._labels = {name: header.labels[header.positions[name]] for name in names}
         self._pending: dict[str, list[pa.Array]] = {name: [] for name in names}
         self._pending_rows: list[npt.NDArray[np.int64]] = []
@@ -222,7 +229,13 @@ class _Collector:
             cleaned = {name: cells.filter(keep) for name, cells in cleaned.items()}
             rows = rows[np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)]
         self._problems += _validate.cell_problems(
-            cleaned, rows, self._labels, inert=FREE_TEXT_COLUMNS
+            cleaned,
+            rows,
+            self._labels,
+            inert=FREE_TEXT_COLUMNS,
+            keys=KEY_COLUMNS,
+            names=NAMES_COLUMN,
+            separator=self._separator,
         )
         for name, cells in cleaned.items():
             self._chunks[name].append(cells)

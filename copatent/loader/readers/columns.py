@@ -20,6 +20,7 @@ from typing import Final, cast
 
 from copatent._errors import InputError
 from copatent.loader import _validate
+from copatent.loader.applicants import DEFAULT_SEPARATOR
 from copatent.loader.readers._problems import _os_reason
 
 CANONICAL_COLUMNS: Final[tuple[str, ...]] = (
@@ -48,6 +49,12 @@ PROVENANCE_COLUMNS: Final[tuple[str, ...]] = ("source_file", "source_row")
 
 FREE_TEXT_COLUMNS: Final[frozenset[str]] = frozenset({"title", "abstract"})
 """Columns where formula text is kept as inert text; elsewhere it is an input error."""
+
+KEY_COLUMNS: Final[frozenset[str]] = frozenset({"pub_no"})
+"""Columns whose cell is stored, as it is, as an indexed key (``Patent.pub_no``)."""
+
+NAMES_COLUMN: Final = "applicants"
+"""The column of separated applicant names, checked name by name (``Applicant.name`` keys)."""
 
 BUILTIN_COLUMN_MAPS: Final[tuple[str, ...]] = ("incopat", "patsnap")
 
@@ -173,6 +180,19 @@ def builtin_column_map(name: str = "incopat") -> ColumnMap:
             "or give a TOML file"
         )
     return _load_builtin(name)
+
+
+def applicant_separator(columns: ColumnMap | None) -> str:
+    r"""The regular expression that separates applicants when reading with ``columns``.
+
+    The map's own separator, else :data:`~copatent.loader.applicants.DEFAULT_SEPARATOR`: also
+    when no map is given, although the incoPat map then reads the headers. The readers check names
+    split with it, and the pipeline splits with it, so both see the same names.
+
+    >>> print(applicant_separator(None), applicant_separator(builtin_column_map("patsnap")))
+    \s*[;；|]\s* \s*\|\s*
+    """
+    return (columns.applicant_separator if columns is not None else None) or DEFAULT_SEPARATOR
 
 
 @functools.cache

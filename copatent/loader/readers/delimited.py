@@ -46,16 +46,16 @@ _CSV_BLOCK_BYTES: Final = 1 << 20  # pyarrow reads a few dozen blocks ahead, so 
 _CSV_MAX_COLUMNS: Final = 1024  # columns read as text; a wider file goes to the pandas reader
 
 
-def _read_csv(path: Path, column_map: ColumnMap) -> pd.DataFrame:
+def _read_csv(path: Path, column_map: ColumnMap, separator: str) -> pd.DataFrame:
     for encoding in CSV_ENCODINGS:
         try:
-            return _read_csv_as(path, column_map, encoding)
+            return _read_csv_as(path, column_map, encoding, separator)
         except UnicodeDecodeError:
             continue
     raise _FileProblemsError("cannot decode as UTF-8 or GB18030")
 
 
-def _read_csv_as(path: Path, column_map: ColumnMap, encoding: str) -> pd.DataFrame:
+def _read_csv_as(path: Path, column_map: ColumnMap, encoding: str, separator: str) -> pd.DataFrame:
     try:
         with path.open(encoding=encoding, newline="") as handle:
             head = list(itertools.islice(csv.reader(handle), HEADER_SEARCH_ROWS))
@@ -68,8 +68,10 @@ def _read_csv_as(path: Path, column_map: ColumnMap, encoding: str) -> pd.DataFra
         raise _FileProblemsError(_missing_columns_problem(header, column_map))
     above = head[: header.row + 1]
     one_line_each = not any("\n" in cell or "\r" in cell for row in above for cell in row)
-    frame = _read_csv_arrow(path, header, encoding) if one_line_each else None
-    return frame if frame is not None else _finish(path, _read_csv_pandas(path, header, encoding))
+    frame = _read_csv_arrow(path, header, encoding, separator) if one_line_each else None
+    if frame is not None:
+        return frame
+    return _finish(path, _read_csv_pandas(path, header, encoding), separator)
 
 
 class _ShortRecords:
@@ -85,7 +87,9 @@ class _ShortRecords:
         return "skip"
 
 
-def _read_csv_arrow(path: Path, header: _Header, encoding: str) -> pd.DataFrame | None:
+def _read_csv_arrow(
+    path: Path, header: _Header, encoding: str, separator: str
+) -> pd.DataFrame | None:
     """The file's output columns, read with pyarrow; ``None`` when pandas must read the file."""
     short = _ShortRecords()
     read_options = pa_csv.ReadOptions(
@@ -115,7 +119,7 @@ def _read_csv_arrow(path: Path, header: _Header, encoding: str) -> pd.DataFrame 
             names = [name for name, position in header.positions.items() if position < width]
             positions = [header.positions[name] for name in names]
             positions += range(len(header.labels), width)
-            collector = _Collector(header, names)
+            collector = _Collector(header, names, separator)
             row = header.row + 2  # the spreadsheet row of the batch's first record
             for batch in itertools.chain(reader, [None]):  # None: short records at the end
                 fields = _with_short_records(batch, positions, short.records, row)
