@@ -141,6 +141,8 @@ def q_statistic(y: npt.ArrayLike, codes: npt.ArrayLike) -> float:
     """
     values = np.asarray(y, dtype=float)
     labels = pd.factorize(pd.Series(np.asarray(codes)))[0]
+    if values.size == 0 or np.ptp(values) == 0:
+        return 0.0  # constant y: the mean's rounding would make SST and SSW noise, not 0
     sst = float(np.sum((values - values.mean()) ** 2))
     if sst <= len(values) * (np.finfo(float).eps * float(np.max(np.abs(values)))) ** 2:
         return 0.0  # constant y, up to rounding

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from copatent import cli, files
-from copatent._errors import OutputError
+from copatent._errors import InputError, OutputError
 from copatent.sample import generator as sample
 
 FORMULA = tuple("=+-@＝＋－＠")
@@ -232,9 +232,7 @@ def test_destinations_are_checked_without_leaving_anything(tmp_path: Path) -> No
 def formula_names_export(path: Path) -> dict[str, str]:
     """A sample export whose second applicants start with formula characters.
 
-    Names the loader accepts: its own check (copatent.loader._validate) refuses only cells that
-    start a formula call or link; ``-A1*10...`` would still show as a formula in Excel. Returns
-    the injected names as the loader stores them (full-width signs made half-width).
+    Returns the injected names as they would be stored (full-width signs made half-width).
     """
     frame = sample.generate(1_500, seed=4)
     names = {
@@ -251,9 +249,23 @@ def formula_names_export(path: Path) -> dict[str, str]:
     return names
 
 
-def test_analyze_escapes_formula_names_and_keeps_numbers(tmp_path: Path) -> None:
+def test_formula_names_never_reach_the_analysis_tables(tmp_path: Path) -> None:
+    # the loader refuses them (copatent.loader._validate.name_problems): nothing is written
     export = tmp_path / "export.csv"
-    stored = formula_names_export(export)
+    formula_names_export(export)
+    out = tmp_path / "analysis"
+    args = ["analyze", "--engine", "memory", "--input", str(export), "--topic", "none",
+            "--scale", "applicant", "--restarts", "1", "--out", str(out)]  # fmt: skip
+    result = CliRunner().invoke(cli.app, args)
+    assert isinstance(result.exception, InputError)
+    assert "applicant 2" in str(result.exception)
+    assert sorted(out.glob("*.csv")) == []
+    assert hidden(out) == []
+
+
+def test_analysis_tables_have_no_formula_text_and_keep_numbers(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    sample.write(sample.generate(1_500, seed=4), export)
     out = tmp_path / "analysis"
     args = ["analyze", "--engine", "memory", "--input", str(export), "--topic", "none",
             "--scale", "applicant", "--restarts", "1", "--out", str(out)]  # fmt: skip
@@ -261,14 +273,10 @@ def test_analyze_escapes_formula_names_and_keeps_numbers(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     written = sorted(out.glob("*.csv"))
     assert len(written) == 14  # table1, edge_tiers, 3 tables x 4 periods
-    escaped: set[str] = set()
     for path in written:
         for row in read_cells(path):
             for cell in row:
                 assert not runs_as_formula(cell), (path.name, cell)
-                if cell.startswith("'"):
-                    escaped.add(cell)
-    assert escaped >= {"'" + name for name in stored.values()}  # each name, escaped
     flow = pd.concat([pd.read_csv(p, encoding="utf-8-sig") for p in out.glob("flow_*.csv")])
     assert flow["effective_flow"].dtype == np.float64  # negative A read back as numbers
     assert (flow["effective_flow"] < 0).any()
