@@ -152,8 +152,8 @@ def require_unchanged(db: Database, generation: int) -> None:
 def discard(db: Database, key: str) -> tuple[UnfinishedLoad, int]:
     """Close the journal of the unfinished load whose key starts with ``key``.
 
-    What its committed batches wrote stays in the graph. Returns the load and the number of
-    journal entries removed.
+    What its committed batches wrote stays in the graph. Returns the load and the number of its
+    committed batches, whose journal entries were removed.
 
     Raises
     ------
