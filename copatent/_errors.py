@@ -50,3 +50,13 @@ class OutputError(CopatentError):
     """
 
     exit_code = 6
+
+
+class LoadInProgressError(CopatentError):
+    """A load is unfinished, or one started or finished while an analysis read the graph.
+
+    The graph then holds part of a load, or the scales of one analysis would describe different
+    states of it; the message names the load and how to finish or discard it.
+    """
+
+    exit_code = 7

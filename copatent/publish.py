@@ -10,6 +10,12 @@ The engines only read the graph; the commands call these functions after the com
   ``<method>_<start>_<end>`` (``leiden_2016_2020``), for colouring in Browser
   (``publish/<scale>_blocks``).
 
+Each query first takes the write lock of the ``(:Lock {name: 'publish'})`` node, so concurrent
+analyses publish one after the other and the last one's relationships are what stays (without it,
+two transactions that each delete the old relationships before either commits both keep what
+they create: every relationship twice). The lock node is unique by a constraint, which
+:meth:`~copatent.db.Database.apply_schema` creates on a database loaded by an earlier copatent.
+
 Property names are built from a closed set (the partition methods and checked period years); every
 value reaches Cypher as a parameter.
 """
@@ -38,6 +44,7 @@ _BLOCKS: Final[dict[str, str]] = {
 
 def collaborations(db: Database, result: Analysis) -> None:
     """Replace the COLLABORATES relationships of every scale and period ``result`` computed."""
+    db.apply_schema()  # the constraint that keeps the lock node unique
     for scale, graphs in result.graphs.items():
         edges = [
             {"source": source, "target": target, "period": g.label, "weight": int(weight)}
@@ -60,6 +67,7 @@ def block_property(method: str, period: str) -> str:
 
 def blocks(db: Database, found: Sequence[PeriodSubgroups]) -> None:
     """Write each node's block of every partition in ``found`` (region scales only)."""
+    db.apply_schema()  # the constraint that keeps the lock node unique
     for item in found:
         g = item.subgroups
         db.run(

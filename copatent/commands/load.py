@@ -89,6 +89,7 @@ def load(
                 batch_size=batch_size,
                 force=force,
                 on_batch=lambda n: progress.advance(task, n),
+                command=_rerun(paths, export),
             )
     body = prepared.report() | {
         "files": [str(f) for f in files],
@@ -131,6 +132,28 @@ def load(
         console.print(
             f"{len(prepared.unresolved)} applicants without a place (see --report for the list)"
         )
+
+
+def _rerun(paths: list[Path], export: ExportOptions) -> str:
+    """The command line that reruns this load (absolute paths, the export options given).
+
+    >>> _rerun([Path("/data/a b.csv")], ExportOptions(topic="none"))
+    "copatent load '/data/a b.csv' --topic none"
+    """
+    import shlex  # noqa: PLC0415
+
+    default = ExportOptions()
+    args = ["copatent", "load", *(str(p.resolve()) for p in paths)]
+    if export.columns is not None:
+        table = Path(export.columns)  # a built-in name, or a TOML file
+        args += ["--columns", str(table.resolve()) if table.suffix == ".toml" else export.columns]
+    if export.topic != default.topic:
+        args += ["--topic", export.topic]
+    if export.keywords is not None:
+        args += ["--keywords", str(export.keywords.resolve())]
+    if export.drop_policy != default.drop_policy:
+        args += ["--drop-policy", export.drop_policy]
+    return shlex.join(args)
 
 
 class _Rate(ProgressColumn):

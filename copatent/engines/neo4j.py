@@ -4,7 +4,11 @@ For one scale:
 
 1. one query (``collab/<scale>_edges``) aggregates the first-applicant collaborations of every
    requested period inside the database (read only: what the analysis writes back for Browser,
-   the COLLABORATES relationships among it, is written afterwards by :mod:`copatent.publish`);
+   the COLLABORATES relationships among it, is written afterwards by :mod:`copatent.publish`).
+   It is the engine's only read of the loaded graph, and it runs between two checks of the load
+   journal (:mod:`copatent.loader.journal`): the first read of an engine refuses while a load is
+   unfinished, and every read refuses if a load started or finished since the first check. So
+   all the scales one engine reads describe one state of the graph, and no partial load;
 2. two GDS graphs are projected from those edge lists (Cypher projections, always dropped after
    use), each holding every period as its own node label, so that one query per algorithm runs
    it on every period (``nodeLabels``) and the cost does not grow with round trips:
@@ -47,6 +51,7 @@ from copatent.analytics.periods import Period, PeriodGraph, Scale
 from copatent.db import Database
 from copatent.engines.base import sorted_edges
 from copatent.engines.settings import DEFAULT_BETWEENNESS_SOURCES
+from copatent.loader import journal
 
 DEFAULT_SESSIONS: Final = 2
 """Algorithm queries run at once, each in its own session (GDS calls are single-threaded)."""
@@ -96,7 +101,11 @@ class _Period:
 
 
 class Neo4jEngine:
-    """Period networks from the loaded graph, measured by Graph Data Science."""
+    """Period networks from the loaded graph, measured by Graph Data Science.
+
+    One engine reads one state of the graph (see the module docstring): to analyse the graph
+    after a later load, make a new engine.
+    """
 
     name = "neo4j"
 
@@ -118,6 +127,15 @@ class Neo4jEngine:
         self.betweenness_sources = betweenness_sources
         self.sessions = sessions
         self.isolates = isolates
+        self._generation: int | None = None  # the load generation of the first read
+
+    def _read_edges(self, scale: Scale, periods: list[dict[str, Any]]) -> pd.DataFrame:
+        """``collab/<scale>_edges``, refused if the graph holds part of a load or has changed."""
+        if self._generation is None:
+            self._generation = journal.require_complete(self.db)
+        rows = self.db.run(_EDGE_QUERY[scale], {"periods": periods})
+        journal.require_unchanged(self.db, self._generation)
+        return rows
 
     def _in_parallel(self, jobs: list[tuple[str, dict[str, Any]]]) -> list[pd.DataFrame]:
         """Run the named read queries, ``sessions`` at a time; results in the order of ``jobs``."""
@@ -127,14 +145,12 @@ class Neo4jEngine:
     def period_graphs(self, scale: Scale, periods: Sequence[Period]) -> list[PeriodGraph]:
         periods = [Period.of(p) for p in periods]
         labels = [p.label for p in periods]
-        rows = self.db.run(
-            _EDGE_QUERY[scale],
-            {
-                "periods": [
-                    {"label": label, "start": start, "end": end}
-                    for label, (start, end) in zip(labels, periods, strict=True)
-                ]
-            },
+        rows = self._read_edges(
+            scale,
+            [
+                {"label": label, "start": start, "end": end}
+                for label, (start, end) in zip(labels, periods, strict=True)
+            ],
         )
         parts: list[_Period] = []
         offset = 0

@@ -1,14 +1,17 @@
 """Write the clean tables into Neo4j: batched ``UNWIND … MERGE``, idempotent and resumable.
 
-- Constraints and indexes first (``cypher/schema/``), then regions, then batches of applicants
-  (with their place), then batches of patents with their APPLIED relationships. Each batch is one
-  transaction, which also records the batch in the load journal
+- Constraints and indexes first (``cypher/schema/``), then the load's journal is opened
+  (``(:LoadJournal {load_key, files, batch_size, ...})``, before anything else is written, so that
+  analyses see a load from its start: :mod:`copatent.loader.journal`), then regions, then batches
+  of applicants (with their place), then batches of patents with their APPLIED relationships.
+  Each batch is one transaction, which also records the batch in the load journal
   (``(:LoadBatch {load_key, batch: "applicants/N" | "patents/N"})``).
 - The load key is a SHA-256 of the input files' bytes and the options that shape the tables, so a
   killed load rerun on the same input skips the committed batches and continues. Batches are cut
-  from the patents sorted by publication number, so a rerun cuts the same batches.
+  from the patents sorted by publication number, with the batch size the load started with (kept
+  in its journal, whatever ``batch_size`` the rerun asks for), so a rerun cuts the same batches.
 - When all batches are in, ``(:Load {key})`` records the files, the funnel and the options, and
-  the journal entries are removed. Loading the same input again finds the ``Load`` and does
+  the journal is removed. Loading the same input again finds the ``Load`` and does
   nothing (``force=True`` merges everything again, which changes no counts: all writes MERGE).
 - **A reload replaces.** A patent already in the graph whose applicants (names or positions)
   differ from the new row's, as after loading a corrected export, gets the new row's APPLIED
@@ -80,15 +83,33 @@ def write(
     batch_size: int = DEFAULT_BATCH_SIZE,
     force: bool = False,
     on_batch: Callable[[int], None] = lambda _n: None,
+    command: str | None = None,
 ) -> WriteResult:
     """Write ``prepared`` into the database under ``key`` (see the module docstring).
 
     ``on_batch`` is called with the number of patents of every patent batch done or skipped.
+    ``command`` is the command line that reruns this load, kept in its journal so that the
+    message refusing to analyse an unfinished load can name it.
     """
     started = time.monotonic()
     db.apply_schema()
     if not force and not db.run("load/find_load", {"load_key": key}).empty:
         return WriteResult(key, 0, 0, len(prepared.patents), 0.0, already_loaded=True)
+    opened = db.run(
+        "load/start_load",
+        {
+            "load_key": key,
+            "files": [str(f) for f in files],
+            "command": command,
+            "batch_size": batch_size,
+            "applicants": len(prepared.applicants),
+            "patents": len(prepared.patents),
+        },
+        write=True,
+    )
+    # a rerun continues the batches the load started with: "patents/3" of another size is
+    # another set of patents
+    batch_size = int(opened.iloc[0]["batch_size"])
     db.run(
         "load/merge_regions",
         {"provinces": _records(prepared.provinces), "cities": _records(prepared.cities)},
@@ -151,7 +172,7 @@ def write(
 
 
 def record_load(db: Database, prepared: Prepared, *, key: str, files: Sequence[Path] = ()) -> None:
-    """Record the completed load ``(:Load {key})`` with its funnel; clear its batch journal."""
+    """Record the completed load ``(:Load {key})`` with its funnel; remove its journal."""
     db.run(
         "load/finish_load",
         {

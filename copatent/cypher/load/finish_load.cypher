@@ -1,8 +1,14 @@
-// Record a completed load and drop its batch journal.
+// Record a completed load, close its journal (the header and the committed batches), and count
+// it in the generation of the "loads" lock (analyses that read meanwhile see it changed).
 MERGE (l:Load {key: $load_key})
 SET l.files = $files, l.patents = $patents, l.funnel = $funnel, l.options = $options,
     l.completed_at = datetime()
+MERGE (lock:Lock {name: 'loads'})
+SET lock.generation = coalesce(lock.generation, 0) + 1
 WITH l
+OPTIONAL MATCH (j:LoadJournal {load_key: $load_key})
+DELETE j
+WITH count(j) AS journals
 OPTIONAL MATCH (b:LoadBatch {load_key: $load_key})
 DELETE b
 RETURN count(b) AS batches
