@@ -94,3 +94,17 @@ def test_a_baseline_without_collaborations_is_refused(tmp_path: Path) -> None:
     assert isinstance(result.exception, InputError)
     assert str(result.exception).startswith("--baseline 2030-2035: no collaborations")
     assert not (tmp_path / "out" / "table1.csv").exists()
+
+
+def test_detect_says_when_no_statistics_row_names_a_region(tmp_path: Path) -> None:
+    # before: "0 complete row(s); the detector needs at least 3"
+    export = tmp_path / "sample.csv"
+    sample.write(sample.generate(800, seed=3), export)
+    statistics = tmp_path / "statistics.csv"
+    statistics.write_text("region,gdp\nAtlantis,1\nLemuria,2\nMu,3\nOz,4\n", encoding="utf-8")
+    args = ["detect", "--engine", "memory", "--input", str(export), "--restarts", "1",
+            "--factors", str(statistics)]  # fmt: skip
+    result = CliRunner().invoke(cli.app, args)
+    assert isinstance(result.exception, InputError)
+    assert "no row of column region names a province" in str(result.exception)
+    assert "row 2: 'Atlantis'" in str(result.exception)
