@@ -135,10 +135,16 @@ def require_edges(result: Analysis) -> None:
 
 
 def _require_baseline(result: Analysis) -> None:
-    """One line when the baseline period has no network at any scale: no edge tiers at all."""
+    """One line when a baseline outside the analysed periods has no network at any scale.
+
+    Such a baseline can only give empty edge tiers. A baseline among the analysed periods that
+    has no network (a graph without 2016-2020 patents, say) keeps the tables, with notes.
+    """
     from copatent._errors import InputError  # noqa: PLC0415
 
     base = result.baseline
+    if base in result.periods:
+        return
     graphs = [g for found in result.graphs.values() for g in found if g.period == base]
     if all(g.edges.empty for g in graphs):
         raise InputError(
