@@ -8,8 +8,10 @@ with the reason: nothing here skips.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,6 +70,25 @@ def run_cli(local: server.LocalServer, *args: str) -> subprocess.CompletedProces
         [sys.executable, "-m", "copatent", *args],
         capture_output=True, text=True, env=env, timeout=600, check=False,
     )  # fmt: skip
+
+
+def kill_load(
+    local: server.LocalServer, admin: Database, export: Path, *, batch_size: int, batches: int = 5
+) -> None:
+    """Run ``copatent load EXPORT --batch-size N`` and SIGKILL it after ``batches`` patent batches."""
+    settings = local.settings()
+    env = {**os.environ, "NEO4J_URI": settings.uri, "NEO4J_PASSWORD": settings.password}
+    load = [sys.executable, "-m", "copatent", "load", str(export), "--batch-size", str(batch_size)]
+    proc = subprocess.Popen(
+        [*load, "--json"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if int(admin.run("fixture/count_batches").iloc[0]["patent_batches"]) >= batches:
+            proc.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    assert proc.wait(timeout=60) == -signal.SIGKILL, "the load ended before it could be killed"
 
 
 def dump_graph(db: Database) -> dict[str, list[str]]:

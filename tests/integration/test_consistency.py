@@ -8,12 +8,8 @@ analysis makes it refuse; two publishes at the same moment leave one set of COLL
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
-import sys
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -32,7 +28,7 @@ from copatent.loader.exports import prepare_exports
 from copatent.loader.options import ExportOptions
 from copatent.sample import generator as sample
 from copatent.sample import statistics as sample_statistics
-from tests.integration.conftest import dump_graph, run_cli
+from tests.integration.conftest import dump_graph, kill_load, run_cli
 
 UNFINISHED_EXIT = 7  # LoadInProgressError.exit_code
 
@@ -54,17 +50,7 @@ def _key(export: Path) -> str:
 
 def _killed_load(local: server.LocalServer, admin: Database, export: Path) -> int:
     """``copatent load EXPORT --batch-size 10`` SIGKILLed after 5 patent batches; batches left."""
-    settings = local.settings()
-    env = {**os.environ, "NEO4J_URI": settings.uri, "NEO4J_PASSWORD": settings.password}
-    load = [sys.executable, "-m", "copatent", "load", str(export), "--batch-size", "10", "--json"]
-    proc = subprocess.Popen(load, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and proc.poll() is None:
-        if int(admin.run("fixture/count_batches").iloc[0]["patent_batches"]) >= 5:
-            proc.send_signal(signal.SIGKILL)
-            break
-        time.sleep(0.05)
-    assert proc.wait(timeout=60) == -signal.SIGKILL, "the load ended before it could be killed"
+    kill_load(local, admin, export, batch_size=10)
     return int(admin.run("fixture/count_batches").iloc[0]["batches"])
 
 

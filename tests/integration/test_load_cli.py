@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from copatent import server
 from copatent.db import Database
 from copatent.loader import pipeline, readers, writer
-from tests.integration.conftest import dump_graph, run_cli
+from tests.integration.conftest import dump_graph, kill_load, run_cli
 from tests.reference import reference_data
 
 PATSNAP = reference_data() / "patents/chuanzang_railway/data.csv"
@@ -199,17 +194,7 @@ def test_sample_killed_midway_resumes_to_the_clean_graph(
     export = tmp_path / "sample.csv"
     made = run_cli(neo4j_server, "sample", "--patents", "8000", "--seed", "3", "--out", str(export))
     assert made.returncode == 0, made.stderr
-    settings = neo4j_server.settings()
-    env = {**os.environ, "NEO4J_URI": settings.uri, "NEO4J_PASSWORD": settings.password}
-    load = [sys.executable, "-m", "copatent", "load", str(export), "--batch-size", "20", "--json"]
-    proc = subprocess.Popen(load, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and proc.poll() is None:
-        if int(fixture_db.run("fixture/count_batches").iloc[0]["patent_batches"]) >= 5:
-            proc.send_signal(signal.SIGKILL)
-            break
-        time.sleep(0.05)
-    assert proc.wait(timeout=60) == -signal.SIGKILL, "the load ended before it could be killed"
+    kill_load(neo4j_server, fixture_db, export, batch_size=20)
     state = fixture_db.run("fixture/count_batches").iloc[0]
     committed = int(state["batches"])
     assert int(state["patent_batches"]) >= 5
