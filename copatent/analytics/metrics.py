@@ -75,7 +75,7 @@ from copatent.analytics.defaults import (
     DEFAULT_RESTARTS,
     DEFAULT_SEED,
 )
-from copatent.analytics.indicators import Indicators, indicators
+from copatent.analytics.indicators import Indicators, indicators, maxtie
 from copatent.analytics.network import Network
 from copatent.tables import natural_order
 from copatent.tables.edges import GroupRows, edge_list, group_rows, node_groups
@@ -342,6 +342,7 @@ def _undirected(table1: Indicators, net: Network) -> Indicators:
     """Table 1 of the symmetric network, in the undirected conventions (see the module)."""
     binary = undirected_centralization(net.out_sums(valued=False))
     valued = undirected_centralization(net.out_sums(valued=True))
+    largest = maxtie(valued, net)
     return dataclasses.replace(
         table1,
         edges=net.m // 2,
@@ -349,6 +350,8 @@ def _undirected(table1: Indicators, net: Network) -> Indicators:
         in_centralization_binary_pct=binary,
         out_centralization_valued_pct=valued,
         in_centralization_valued_pct=valued,
+        out_centralization_maxtie_pct=largest,
+        in_centralization_maxtie_pct=largest,
     )
 
 

@@ -48,6 +48,8 @@ METRICS_KEYS: Final[tuple[str, ...]] = (
     "out_centralization_valued_pct",
     "in_centralization_binary_pct",
     "in_centralization_valued_pct",
+    "out_centralization_maxtie_pct",
+    "in_centralization_maxtie_pct",
     "avg_clustering_gephi",
     "avg_path_length_gephi",
     "diameter",

@@ -46,6 +46,8 @@ _ROWS = {
     "out_centralization_valued_pct": "out-strength centralization %",
     "in_centralization_binary_pct": "in-degree centralization %",
     "in_centralization_valued_pct": "in-strength centralization %",
+    "out_centralization_maxtie_pct": "out centralization % (UCINET valued, max tie)",
+    "in_centralization_maxtie_pct": "in centralization % (UCINET valued, max tie)",
     "avg_clustering_gephi": "avg clustering (Gephi)",
     "avg_path_length_gephi": "avg path length (Gephi)",
     "diameter": "diameter",
@@ -56,6 +58,7 @@ _ROWS = {
 _UNDIRECTED_ROWS = {
     "out_centralization_binary_pct": "degree centralization %",
     "out_centralization_valued_pct": "strength centralization %",
+    "out_centralization_maxtie_pct": "centralization % (UCINET valued, max tie)",
 }
 
 _DIRECTED_COLUMNS = {
@@ -156,7 +159,9 @@ def metrics(
     --json keys: nodes; edges (arcs, or undirected edges); directed; density_binary,
     density_valued; modularity (Newman Q of the best Louvain partition of W + W^T);
     communities (its number of groups); out_/in_centralization_binary_pct and _valued_pct
-    (Freeman, percent; valued on strengths, can exceed 100); avg_clustering_gephi (nodes with
+    (Freeman, percent; valued on strengths, can exceed 100) and _maxtie_pct (UCINET's valued
+    normalisation: the valued figure over the largest tie weight, what the study's Table 1
+    prints); avg_clustering_gephi (nodes with
     fewer than 2 neighbours count 0); avg_path_length_gephi (hops, mean over connected pairs);
     diameter; reciprocity (share of arcs whose reverse exists); weak_components; notes (what
     was done to the input, why tiers are missing); nodes_table (in node order: node,

@@ -103,3 +103,37 @@ def test_loops_are_not_arcs() -> None:
 def test_gephi_known_answers(name: str, quantity: str, expected: float, tolerance: float) -> None:
     value = indicators(reference(name)).as_dict()[quantity]
     assert_allclose(value, expected, atol=tolerance)
+
+
+def _study_province_2016_2020() -> Network:
+    """A network with what the study's Table 1 and Table 2 fix for province 2016-2020.
+
+    n = 30 provinces, total weight 1,019 (Table 2's column sums are 2 x 1,019), the strongest arc
+    158 (Beijing -> Shanghai), the largest out-strength 429 and in-strength 202 (what 8.919 % and
+    3.794 % give back under UCINET's valued normalisation: whole numbers, as strengths are). The
+    rest of the arcs are made up; centralization depends only on these figures.
+    """
+    arcs = [(0, 1, 158), (0, 2, 100), (0, 3, 100), (0, 4, 71), (5, 1, 44)]  # out 429, in 202
+    ring = list(range(5, 30))
+    arcs += [(a, b, 21) for a, b in zip(ring, ring[1:] + ring[:1], strict=True)]
+    arcs.append((6, 8, 21))
+    frame = pd.DataFrame(arcs, columns=["source", "target", "weight"]).astype({"source": str})
+    frame["target"] = frame["target"].astype(str)
+    return Network.from_edges(frame, [str(i) for i in range(30)])
+
+
+def test_ucinet_valued_centralization_gives_the_studys_printed_values() -> None:
+    net = _study_province_2016_2020()
+    assert (net.n, net.edges["weight"].sum(), net.edges["weight"].max()) == (30, 1019, 158)
+    assert (net.out_sums(valued=True).max(), net.in_sums(valued=True).max()) == (429, 202)
+    t = indicators(net)
+    printed = pd.read_csv(reference_data() / "study" / "table1.csv")
+    row = printed[(printed["scale"] == "province") & (printed["period"] == "2016-2020")]
+    value = row.set_index("indicator")["value"].astype(float)
+    # the study's Table 1: 8.919 out, 3.794 in (../shared/reference-data/study/table1.csv)
+    assert round(t.out_centralization_maxtie_pct, 3) == value["out_centralization_pct"]
+    assert round(t.in_centralization_maxtie_pct, 3) == value["in_centralization_pct"]
+    # the formula: 100 * sum(s_max - s_i) / ((n - 1)^2 * w_max)
+    assert_allclose(t.out_centralization_maxtie_pct, 100 * (30 * 429 - 1019) / (29**2 * 158))
+    # Freeman's valued figure is the same sum without w_max: 158 times larger
+    assert_allclose(t.out_centralization_valued_pct, 158 * t.out_centralization_maxtie_pct)

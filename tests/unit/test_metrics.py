@@ -565,3 +565,15 @@ def test_problems_of_the_edges_and_the_groups_in_one_error(
     assert err.count("\n") == 1
     assert f"{edges}: row 2, column weight: negative weight '-1'" in err
     assert f"{groups}: row 3, column node: node 'a' repeats row 2" in err
+
+
+def test_cli_json_has_ucinet_valued_centralization(tmp_path: Path) -> None:
+    # by hand: out-strengths a 5, b 2, c 0; in-strengths a 0, b 3, c 4; w_max 3, n 3
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target,weight\na,b,3\na,c,2\nb,c,2\n", encoding="utf-8")
+    result = CliRunner().invoke(cli.app, ["metrics", "--edges", str(edges), "--json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found["out_centralization_maxtie_pct"] == pytest.approx(100 * (3 + 5) / (4 * 3))
+    assert found["in_centralization_maxtie_pct"] == pytest.approx(100 * (4 + 1) / (4 * 3))
+    assert found["out_centralization_valued_pct"] == pytest.approx(100 * (3 + 5) / 4)
