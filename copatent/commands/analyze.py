@@ -26,6 +26,11 @@ from copatent.engines.settings import EngineSettings
 if TYPE_CHECKING:
     from copatent.analytics.analysis import Analysis
 
+_CENTRALIZATION_NOTE = (
+    "centralization %: arcs = Freeman on arc counts; weights = Freeman on strengths; "
+    "UCINET = strengths over the largest arc weight (the form the study's Table 1 prints)"
+)
+
 _PLURAL: dict[Scale, str] = {"province": "provinces", "city": "cities", "applicant": "applicants"}
 
 _ROWS = {
@@ -38,12 +43,12 @@ _ROWS = {
     "avg_clustering_gephi": "avg clustering (Gephi)",
     "avg_path_length_gephi": "avg path length (Gephi)",
     "diameter": "diameter",
-    "out_centralization_binary_pct": "out-degree centralization % (Freeman, arcs)",
-    "in_centralization_binary_pct": "in-degree centralization % (Freeman, arcs)",
-    "out_centralization_valued_pct": "out-strength centralization % (Freeman, weights)",
-    "in_centralization_valued_pct": "in-strength centralization % (Freeman, weights)",
-    "out_centralization_maxtie_pct": "out centralization % (UCINET valued: the study's)",
-    "in_centralization_maxtie_pct": "in centralization % (UCINET valued: the study's)",
+    "out_centralization_binary_pct": "out-centralization % arcs",
+    "in_centralization_binary_pct": "in-centralization % arcs",
+    "out_centralization_valued_pct": "out-centralization % weights",
+    "in_centralization_valued_pct": "in-centralization % weights",
+    "out_centralization_maxtie_pct": "out-centralization % UCINET",
+    "in_centralization_maxtie_pct": "in-centralization % UCINET",
     "reciprocity": "reciprocity",
     "weak_components": "weak components",
     "internal": "internal collaborations",
@@ -169,11 +174,15 @@ def _print(result: Analysis, top: int) -> None:
             table.add_column(label, justify="right")
         for key, text in _ROWS.items():
             table.add_row(text, *(_fmt(rows.loc[label, key]) for label in labels))
+        captions = [_CENTRALIZATION_NOTE]
         sampled = [str(rows.loc[x, "betweenness"]) for x in labels]
         if any(s != "exact" for s in sampled):
-            table.caption = "betweenness: " + ", ".join(
-                f"{x} {s}" for x, s in zip(labels, sampled, strict=True)
+            captions.append(
+                "betweenness: "
+                + ", ".join(f"{x} {s}" for x, s in zip(labels, sampled, strict=True))
             )
+        table.caption = "\n".join(captions)
+        table.caption_justify = "left"
         console.print(table)
         _print_top(result, scale, top)
         _print_flow(result, scale)
