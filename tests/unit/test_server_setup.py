@@ -112,11 +112,10 @@ def test_java_home_pointing_nowhere(monkeypatch: pytest.MonkeyPatch, tmp_path: P
         server.find_java()
 
 
-def test_cli_start_without_java_is_one_line(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    _installation(home)
+def _start_without_java(home: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``copatent db start`` with COPATENT_HOME ``home`` and a JAVA_HOME that has no Java."""
     env = {**os.environ, "COPATENT_HOME": str(home), "JAVA_HOME": str(tmp_path / "nowhere")}
-    proc = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "copatent", "db", "start"],
         capture_output=True,
         text=True,
@@ -124,6 +123,12 @@ def test_cli_start_without_java_is_one_line(tmp_path: Path) -> None:
         timeout=120,
         check=False,
     )
+
+
+def test_cli_start_without_java_is_one_line(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    _installation(home)
+    proc = _start_without_java(home, tmp_path)
     assert proc.returncode == 3
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
@@ -198,15 +203,7 @@ def test_cli_start_closes_an_open_instance_and_says_so(tmp_path: Path) -> None:
     home = tmp_path / "home"
     inst = _installation(home)
     paths = _open_instance(inst.root / "default")
-    env = {**os.environ, "COPATENT_HOME": str(home), "JAVA_HOME": str(tmp_path / "nowhere")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "copatent", "db", "start"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    proc = _start_without_java(home, tmp_path)
     assert proc.returncode == 3
     note, error = proc.stderr.strip().splitlines()
     assert note == (
