@@ -95,7 +95,7 @@ PERIODS: Final[tuple[tuple[int, int], ...]] = (
 )
 """Five-year periods in which organisations enter and pair affinities change."""
 
-GROWTH: Final = 0.22
+GROWTH: Final = 0.15
 """Yearly growth rate of the patent count (exponential)."""
 
 APPLICANT_COUNT_SHARES: Final[Mapping[int, float]] = MappingProxyType(
@@ -118,17 +118,29 @@ P_PERSON_MULTI: Final = 0.07
 P_FOREIGN_MULTI: Final = 0.05
 """Share of multi-applicant patents with a foreign applicant among the applicants."""
 
-TAIL_WEIGHT: Final = 0.3
-"""Lead weight and mass of each prefecture-level city not listed in ``data/sample_cities.csv``."""
+TAIL_DEGREE: Final = 0.4
+"""Expected 2016-2020 degree of each prefecture-level city not listed in ``data/sample_cities.csv``."""
 
-P_INTERNAL: Final = 0.6
-"""Probability that a participant is in the leading applicant's city (internal collaboration)."""
+TAIL_OUT_SHARE: Final = 0.52
+"""Share of a tail city's degree it leads."""
 
-GAMMA: Final = 1.0
-"""Distance-decay exponent of the gravity model."""
+TAIL_FIRST: Final = 2011
+"""First period in which a tail city collaborates with other cities."""
 
-MIN_DISTANCE_KM: Final = 300.0
-"""Distances below this count as this much (neighbouring cities do not swamp the hubs)."""
+BACKGROUND_GROWTH: Final[tuple[float, ...]] = (0.05, 0.22, 0.62, 1.0)
+"""Per period, the share of the cities' 2016-2020 degrees beyond their own pairs."""
+
+AFFINITY_SIGMA: Final = 2.5
+"""Spread (log scale) of the fixed affinity of each pair of provinces in the shared part.
+
+Collaboration concentrates on few pairs of regions: without it the shared part would link almost
+every pair of provinces (533 arcs in 2016-2020 where the study counts 157)."""
+
+AFFINITY_SEED: Final = 2001
+"""Seed of those affinities: part of the model, not of a sample's ``seed``."""
+
+SIZE_FLOOR: Final = 3.0
+"""Added to a city's degree to give its weight in collaborations inside the city."""
 
 P_MISSING_ADDRESS: Final = 0.015
 """Share of Chinese applicant entries with an empty address cell."""
@@ -199,8 +211,9 @@ class _Geography:
     short: TextArray  # the place word in organisation names
     province: TextArray  # province full name ("" for a municipality: the city name says it)
     province_short: TextArray
-    lead: FloatArray  # probability of leading, sums to 1
-    gravity: FloatArray  # (period, lead city, participant city) probabilities, rows sum to 1
+    lead: FloatArray  # (period, city): probability of leading a patent, rows sum to 1
+    size: FloatArray  # city's share of all leading over the periods (organisation pools)
+    choice: FloatArray  # (period, lead city, participant city) probabilities, rows sum to 1
     district_name: TextArray  # all districts, grouped by city
     district_start: IntArray  # city c's districts are district_start[c]:district_start[c + 1]
     district_cum: FloatArray  # cumulative district weights (within-city sampling)
@@ -227,63 +240,131 @@ def _vocabulary() -> _Vocabulary:
     return _Vocabulary(tomllib.loads(_read_text("sample_vocabulary.toml")), foreign)
 
 
-def _haversine_km(lon: FloatArray, lat: FloatArray) -> FloatArray:
-    lon_r, lat_r = np.radians(lon), np.radians(lat)
-    dlon = lon_r[:, None] - lon_r[None, :]
-    dlat = lat_r[:, None] - lat_r[None, :]
-    a = (
-        np.sin(dlat / 2) ** 2
-        + np.cos(lat_r[:, None]) * np.cos(lat_r[None, :]) * np.sin(dlon / 2) ** 2
-    )
-    km: FloatArray = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-    return km
-
-
 def city_weights() -> pd.Series:
-    """How strongly the generator draws on each city: lead + mass, by city name, in its order.
+    """How strongly the generator draws on each city, by city name, in its order.
 
-    The cities of ``sample_cities.csv`` carry their own weights; the other mainland cities (the
-    tail) weigh ``2 * TAIL_WEIGHT``. :mod:`copatent.sample.statistics` makes its synthetic
-    indicators follow these weights.
+    A city's 2016-2020 degree (``sample_cities.csv``; :data:`TAIL_DEGREE` for the other mainland
+    cities) plus :data:`SIZE_FLOOR`: what it leads and joins across cities and its weight inside
+    itself. :mod:`copatent.sample.statistics` makes its synthetic indicators follow these weights.
     """
-    table = _read_table("sample_cities.csv")
-    raw = dict(
-        zip(table["city"], table["lead"].astype(float) + table["mass"].astype(float), strict=True)
+    table = _city_table()
+    return pd.Series(
+        table["degree"].to_numpy(dtype=float) + SIZE_FLOOR,
+        index=table["city"].astype(str),
+        dtype=float,
     )
-    names = [str(n) for n in _geography().name]
-    return pd.Series([raw.get(n, 2 * TAIL_WEIGHT) for n in names], index=names, dtype=float)
 
 
 @functools.cache
-def _geography() -> _Geography:
+def _city_table() -> pd.DataFrame:
+    """``sample_cities.csv`` followed by the tail, with numeric columns."""
     table = _read_table("sample_cities.csv")
     known = regions.cities().set_index("name")
     unknown = sorted(set(table["city"]) - set(known.index))
     if unknown:
         raise ValueError(f"sample_cities.csv names cities regions.cities() lacks: {unknown}")
     table = pd.concat([table, _tail(known, set(table["city"]))], ignore_index=True)
-    rows = known.loc[table["city"]]
+    table["degree"] = table["degree"].astype(float)
+    table["out_share"] = table["out_share"].astype(float)
+    table["first"] = table["first"].astype(int)
+    return table
+
+
+def _period_shares() -> FloatArray:
+    """Expected share of the patents in each of :data:`PERIODS` (the yearly :data:`GROWTH`)."""
+    years = np.arange(FIRST_YEAR, LAST_YEAR + 1)
+    weights = np.exp(GROWTH * (years - FIRST_YEAR))
+    per = np.array([weights[(years >= a) & (years <= b)].sum() for a, b in PERIODS])
+    shares: FloatArray = per / weights.sum()
+    return shares
+
+
+def _collaborations_at_default() -> FloatArray:
+    """Expected collaborations per period that pass the loader's filters at the default size."""
+    participants = sum(share * (k - 1) for k, share in APPLICANT_COUNT_SHARES.items())
+    kept = (1 - P_OFF_TOPIC) * (1 - P_PERSON_MULTI) * (1 - P_FOREIGN_MULTI)
+    expected: FloatArray = DEFAULT_PATENTS * participants * kept * _period_shares()
+    return expected
+
+
+def _fit(out: FloatArray, into: FloatArray, weight: FloatArray) -> FloatArray:
+    """Weights ``x_a y_b weight_ab`` with row sums ``out`` and column sums ``into``.
+
+    Iterative proportional fitting (both targets scaled to the same total first); pairs of weight
+    zero stay zero.
+    """
+    total = float(out.sum())
+    if total <= 0 or into.sum() <= 0:
+        return np.zeros(weight.shape)
+    into = into * (total / float(into.sum()))
+    mask = weight
+    x, y = out.copy(), into.copy()
+    for _ in range(200):
+        x = np.divide(out, mask @ y, out=np.zeros_like(out), where=(mask @ y) > 0)
+        y = np.divide(into, mask.T @ x, out=np.zeros_like(into), where=(mask.T @ x) > 0)
+    fitted: FloatArray = x[:, None] * y[None, :] * mask
+    return fitted
+
+
+def expected_pairs() -> FloatArray:
+    """Expected collaborations ``(period, leader city, participant city)`` at the default size.
+
+    Off the diagonal: the pairs of ``sample_pairs.csv`` plus the rest of each city's degree
+    (``degree * out_share`` led, ``degree * (1 - out_share)`` joined, both times
+    :data:`BACKGROUND_GROWTH`), shared between the cities of other provinces in proportion to
+    what each has left (:func:`_fit`), among the cities active in the period. On the diagonal:
+    collaborations inside a city, in proportion to :func:`city_weights`, so that the off-diagonal
+    share equals its share of the expected collaborations of the period.
+    """
+    table = _city_table()
+    cities = regions.cities().set_index("name").loc[table["city"]]
+    province = cities["province_adcode"].to_numpy()
+    codes, which = np.unique(province, return_inverse=True)
+    noise = np.random.default_rng(AFFINITY_SEED).normal(0.0, 1.0, (len(codes), len(codes)))
+    affinity = np.exp(AFFINITY_SIGMA * np.triu(noise, 1) + AFFINITY_SIGMA * np.triu(noise, 1).T)
+    weight = affinity[which][:, which] * (which[:, None] != which[None, :])
+    index = {name: i for i, name in enumerate(table["city"])}
+    degree = table["degree"].to_numpy(dtype=float)
+    share = table["out_share"].to_numpy(dtype=float)
+    first = table["first"].to_numpy(dtype=int)
+    pairs = _read_table("sample_pairs.csv")
+    size = degree + SIZE_FLOOR
+    totals = _collaborations_at_default()
+    result = np.zeros((len(PERIODS), len(table), len(table)))
+    own_2016 = np.zeros((len(table), len(table)))
+    for pair in pairs.itertuples(index=False):
+        a, b = index[str(pair.a)], index[str(pair.b)]
+        own_2016[a, b] = float(str(pair.w2016))
+        weight[a, b] = weight[b, a] = 0.0  # a pair of its own takes nothing from the shared part
+    rest_out = np.maximum(degree * share - own_2016.sum(axis=1), 0.0)
+    rest_in = np.maximum(degree * (1 - share) - own_2016.sum(axis=0), 0.0)
+    for p, (start, _) in enumerate(PERIODS):
+        own = np.zeros((len(table), len(table)))
+        for pair in pairs.itertuples(index=False):
+            own[index[str(pair.a)], index[str(pair.b)]] = float(str(getattr(pair, f"w{start}")))
+        active = (first <= start).astype(float)
+        growth = BACKGROUND_GROWTH[p]
+        inter = own + _fit(rest_out * active * growth, rest_in * active * growth, weight)
+        inside = max(totals[p] - inter.sum(), 0.0)
+        if inside <= 0:
+            raise ValueError(f"sample_pairs.csv and sample_cities.csv exceed period {start}")
+        result[p] = inter + np.diag(size / size.sum() * inside)
+    return result
+
+
+@functools.cache
+def _geography() -> _Geography:
+    table = _city_table()
+    rows = regions.cities().set_index("name").loc[table["city"]]
     provinces = regions.provinces().set_index("adcode")
     municipal = rows["adcode"].isin(regions.MUNICIPALITIES).to_numpy()
     province_full = provinces.loc[rows["province_adcode"], "name"].to_numpy()
-    lon = rows["lon"].to_numpy(dtype=float)
-    lat = rows["lat"].to_numpy(dtype=float)
-    lead = table["lead"].to_numpy(dtype=float)
-    mass = table["mass"].to_numpy(dtype=float)
 
-    index = {name: i for i, name in enumerate(table["city"])}
-    distance = np.maximum(_haversine_km(lon, lat), MIN_DISTANCE_KM)
-    base = mass[None, :] * distance**-GAMMA
-    affinity = np.ones((len(PERIODS), len(table), len(table)))
-    for pair in _read_table("sample_pairs.csv").itertuples(index=False):
-        a, b = index[str(pair.a)], index[str(pair.b)]
-        for p, (start, end) in enumerate(PERIODS):
-            if int(str(pair.first)) <= start and end <= int(str(pair.last)):
-                affinity[p, a, b] = affinity[p, b, a] = float(str(pair.factor))
-    gravity = base[None, :, :] * affinity
-    for p in range(len(PERIODS)):
-        np.fill_diagonal(gravity[p], 0.0)
-    gravity /= gravity.sum(axis=2, keepdims=True)
+    joint = expected_pairs()
+    led = joint.sum(axis=2)
+    lead = led / led.sum(axis=1, keepdims=True)
+    choice = joint / led[:, :, None]
+    overall = (lead * _period_shares()[:, None]).sum(axis=0)
 
     districts = regions.districts()
     names: list[str] = []
@@ -301,8 +382,9 @@ def _geography() -> _Geography:
         short=table["short"].to_numpy(dtype=object),
         province=np.where(municipal, "", province_full).astype(object),
         province_short=provinces.loc[rows["province_adcode"], "short"].to_numpy(dtype=object),
-        lead=lead / lead.sum(),
-        gravity=gravity,
+        lead=lead,
+        size=overall / overall.sum(),
+        choice=choice,
         district_name=np.array(names, dtype=object),
         district_start=np.array(offsets, dtype=np.int64),
         district_cum=np.cumsum(np.array(weights)),
@@ -310,7 +392,7 @@ def _geography() -> _Geography:
 
 
 def _tail(known: pd.DataFrame, listed: set[str]) -> pd.DataFrame:
-    """The long tail: every other prefecture-level 市 of the mainland, with weight TAIL_WEIGHT."""
+    """The long tail: every other prefecture-level 市 of the mainland, with TAIL_DEGREE."""
     table = known.reset_index().sort_values("adcode")
     keep = (
         table["name"].str.endswith("市")
@@ -320,9 +402,14 @@ def _tail(known: pd.DataFrame, listed: set[str]) -> pd.DataFrame:
         & ~table["province_adcode"].isin(_NOT_MAINLAND)
     )
     names = [str(name) for name in table.loc[keep, "name"]]
-    weight = str(TAIL_WEIGHT)
     return pd.DataFrame(
-        {"city": names, "short": [str(n)[:-1] for n in names], "lead": weight, "mass": weight}
+        {
+            "city": names,
+            "short": [str(n)[:-1] for n in names],
+            "degree": str(TAIL_DEGREE),
+            "out_share": str(TAIL_OUT_SHARE),
+            "first": str(TAIL_FIRST),
+        }
     )
 
 
@@ -397,7 +484,7 @@ def _pool_size(n_patents: int) -> int:
 def _build_pool(
     geo: _Geography, voc: _Vocabulary, n_patents: int, rng: np.random.Generator
 ) -> _Pool:
-    counts = np.maximum(_MIN_ORGS_PER_CITY, np.round(_pool_size(n_patents) * geo.lead)).astype(int)
+    counts = np.maximum(_MIN_ORGS_PER_CITY, np.round(_pool_size(n_patents) * geo.size)).astype(int)
     taken: set[str] = set()
     rows: list[tuple[str, ...]] = []
     org_city: list[int] = []
@@ -640,17 +727,17 @@ def _draw_applicants(
     valid = np.arange(_SLOTS)[None, :] < pat.n_applicants[:, None]
     multi = pat.n_applicants > 1
 
-    # cities: the leader's from the hub weights, the others internal or by the gravity model
+    # cities: the leader's by the period's lead weights, the others by the leader's row
+    width = len(geo.size)
+    lead_cum = np.cumsum(geo.lead, axis=1)
+    lead_cum /= lead_cum[:, -1:]
     city = np.empty((n, _SLOTS), dtype=np.int64)
-    city[:, 0] = np.searchsorted(np.cumsum(geo.lead), rng.random(n) * geo.lead.sum(), side="right")
-    city[:, 0] = np.minimum(city[:, 0], len(geo.lead) - 1)
-    cum = np.cumsum(geo.gravity, axis=2)
+    city[:, 0] = _sample_rows(lead_cum, pat.period, rng.random(n))
+    cum = np.cumsum(geo.choice, axis=2)
     cum /= cum[:, :, -1:]
-    width = len(geo.lead)
     for k in range(1, _SLOTS):
         row = pat.period * width + city[:, 0]
-        away = _sample_rows(cum.reshape(-1, width), row, rng.random(n))
-        city[:, k] = np.where(rng.random(n) < P_INTERNAL, city[:, 0], away)
+        city[:, k] = _sample_rows(cum.reshape(-1, width), row, rng.random(n))
 
     # who: organisation, natural person or foreign applicant
     what = np.full((n, _SLOTS), _ORG, dtype=np.int64)
