@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from copatent.analytics.metrics import Metrics
     from copatent.analytics.regional import RegionalDetection
     from copatent.analytics.subgroups import EIResult, PeriodSubgroups, Subgroups
+    from copatent.report.study import StudyComparison
 
 DETECTION_KEYS: Final[tuple[str, ...]] = (
     "y",
@@ -206,6 +207,14 @@ def period_subgroups(item: PeriodSubgroups) -> dict[str, Any]:
         "blocks": g.blocks.to_dict("records"),
         "members": g.members.astype(object).where(g.members.notna(), None).to_dict("records"),
     } | subgroups(g)
+
+
+def study_comparison(found: StudyComparison) -> list[dict[str, object]]:
+    """The rows of ``study_comparison.csv`` (``copatent analyze --compare-study --json``).
+
+    One object per row, keys :data:`copatent.report.study.COLUMNS` in order; NaN as ``None``.
+    """
+    return [_row(row) for row in found.table.to_dict("records")]
 
 
 def _matrix(a: npt.NDArray[np.float64] | npt.NDArray[np.int64]) -> list[list[object]]:

@@ -25,6 +25,7 @@ from copatent.engines.settings import EngineSettings
 
 if TYPE_CHECKING:
     from copatent.analytics.analysis import Analysis
+    from copatent.report.study import StudyComparison
 
 _CENTRALIZATION_NOTE = (
     "centralization %: arcs = Freeman on arc counts; weights = Freeman on strengths; "
@@ -88,6 +89,15 @@ def analyze(
         "analysis"
     ),
     top: Annotated[int, typer.Option(min=1, help="Rows of Table 2 printed per period.")] = 10,
+    compare_study: Annotated[
+        bool,
+        typer.Option(
+            "--compare-study",
+            help="Also set the study's printed Table 1 (Hu et al., packaged) beside the values "
+            "computed for the same scale and period: study_comparison.csv, a table, and "
+            "study_comparison in --json.",
+        ),
+    ] = False,
     settings: EngineSettings = DEFAULT_ENGINE,
     connection: Connection = DEFAULT_CONNECTION,
     as_json: JsonOption = False,
@@ -96,14 +106,17 @@ def analyze(
 
     Writes into --out: table1.csv (indicators by period x scale), edge_tiers.csv, and per scale
     and period centrality_<scale>_<period>.csv, flow_<scale>_<period>.csv and
-    edges_<scale>_<period>.csv (with tiers). With the neo4j engine the networks are also written
-    to the graph as COLLABORATES {scale, period, weight} relationships, for Neo4j Browser.
+    edges_<scale>_<period>.csv (with tiers); with --compare-study also study_comparison.csv (the
+    study's Table 1 beside copatent's, for the scales and periods the study prints). With the
+    neo4j engine the networks are also written to the graph as COLLABORATES {scale, period,
+    weight} relationships, for Neo4j Browser.
     """
     import dataclasses  # noqa: PLC0415
 
     from copatent import engines, publish  # noqa: PLC0415
     from copatent.commands._output import console, emit_json  # noqa: PLC0415
     from copatent.files import writable_folder  # noqa: PLC0415
+    from copatent.report import study  # noqa: PLC0415
     from copatent.report.analysis import write_analysis  # noqa: PLC0415
 
     periods = chosen_periods(period)
@@ -122,11 +135,12 @@ def analyze(
         _require_baseline(result)
         if db is not None:
             publish.collaborations(db, result)
-    files = write_analysis(result, out)
+    comparison = study.compare(result.table1()) if compare_study else None
+    files = write_analysis(result, out, comparison=comparison)
     if as_json:
-        emit_json(_as_json(result, files, top))
+        emit_json(_as_json(result, files, top, comparison))
         return
-    _print(result, top)
+    _print(result, top, comparison)
     console.print(f"{len(files)} tables written to {out}/")
 
 
@@ -161,7 +175,7 @@ def _require_baseline(result: Analysis) -> None:
         )
 
 
-def _print(result: Analysis, top: int) -> None:
+def _print(result: Analysis, top: int, comparison: StudyComparison | None) -> None:
     from copatent.commands._output import console  # noqa: PLC0415
 
     table1 = result.table1()
@@ -187,6 +201,8 @@ def _print(result: Analysis, top: int) -> None:
         _print_top(result, scale, top)
         _print_flow(result, scale)
     _print_edge_tiers(result)
+    if comparison is not None:
+        _print_comparison(comparison)
     for note in result.notes():
         console.print(f"note: {note}", markup=False, highlight=False)
 
@@ -265,16 +281,67 @@ def _print_edge_tiers(result: Analysis) -> None:
     console.print(table)
 
 
+def _print_comparison(comparison: StudyComparison) -> None:
+    import math  # noqa: PLC0415
+
+    from copatent.commands._output import console  # noqa: PLC0415
+    from copatent.report.study import SOURCE  # noqa: PLC0415
+
+    if comparison.table.empty:
+        nothing = f"study comparison: nothing of this run is in the study's Table 1 ({SOURCE})"
+        for line in (nothing, *comparison.notes):
+            console.print(line, markup=False, highlight=False)
+        return
+    captions = [
+        f"study: {SOURCE}",
+        "difference = copatent - study; agrees: copatent rounds to the study's printed value",
+        *comparison.notes,
+    ]
+    table = Table(
+        title="the study's Table 1 beside copatent's",
+        title_justify="left",
+        caption="\n".join(escape(line) for line in captions),
+        caption_justify="left",
+    )
+    for name in ("scale", "period", "indicator"):
+        table.add_column(name)
+    for name in ("study", "copatent", "difference", "rel. diff. %"):
+        table.add_column(name, justify="right")
+    table.add_column("agrees")
+    for row in comparison.table.to_dict("records"):
+        computed = float(row["copatent"])
+        difference = float(row["difference"])
+        relative = float(row["relative_difference_pct"])
+        table.add_row(
+            str(row["scale"]),
+            str(row["period"]),
+            str(row["indicator"]),
+            _fmt(float(row["study"])),
+            "-" if math.isnan(computed) else _fmt(computed),
+            "-" if math.isnan(difference) else _signed(difference),
+            "-" if math.isnan(relative) else f"{relative:+.1f}",
+            "yes" if row["agrees"] else "no",
+        )
+    console.print(table)
+
+
+def _signed(value: float) -> str:
+    return f"{value:+,.0f}" if value.is_integer() else f"{value:+,.4f}"
+
+
 def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.0f}" if value.is_integer() else f"{value:,.4f}"
     return str(value)
 
 
-def _as_json(result: Analysis, files: list[Path], top: int) -> dict[str, Any]:
+def _as_json(
+    result: Analysis, files: list[Path], top: int, comparison: StudyComparison | None
+) -> dict[str, Any]:
     from copatent.analytics import flow  # noqa: PLC0415
+    from copatent.commands import _json  # noqa: PLC0415
 
-    return {
+    found: dict[str, Any] = {
         "engine": result.engine,
         "scales": list(result.scales),
         "periods": [p.label for p in result.periods],
@@ -300,6 +367,9 @@ def _as_json(result: Analysis, files: list[Path], top: int) -> dict[str, Any]:
             for scale in result.scales
         },
         "edge_tiers": result.edge_tiers().to_dict("records"),
-        "notes": result.notes(),
-        "files": [str(f) for f in files],
     }
+    notes = result.notes()
+    if comparison is not None:
+        found["study_comparison"] = _json.study_comparison(comparison)
+        notes += [f"study comparison: {note}" for note in comparison.notes]
+    return found | {"notes": notes, "files": [str(f) for f in files]}

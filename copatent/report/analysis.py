@@ -1,7 +1,7 @@
 """The CSV tables of ``copatent analyze``.
 
 Table 1, edge tiers, and per scale and period the centrality (Table 2), effective-flow and edge
-tables.
+tables; on request the study's Table 1 beside copatent's (:mod:`copatent.report.study`).
 """
 
 from __future__ import annotations
@@ -12,14 +12,23 @@ import pandas as pd
 
 from copatent import files
 from copatent.analytics.analysis import Analysis
+from copatent.report.study import StudyComparison
 
 
-def write_analysis(result: Analysis, out: Path) -> list[Path]:
-    """Write the CSV files into ``out`` (created): the whole set appears, or none of it."""
+def write_analysis(
+    result: Analysis, out: Path, *, comparison: StudyComparison | None = None
+) -> list[Path]:
+    """Write the CSV files into ``out`` (created): the whole set appears, or none of it.
+
+    With ``comparison`` also ``study_comparison.csv`` (its table, the header alone when the run
+    has nothing the study prints).
+    """
     tables: dict[str, pd.DataFrame] = {
         "table1.csv": result.table1(),
         "edge_tiers.csv": result.edge_tiers(),
     }
+    if comparison is not None:
+        tables["study_comparison.csv"] = comparison.table
     for t in result:
         stem = f"{t.graph.scale}_{t.graph.label}"
         tables[f"centrality_{stem}.csv"] = t.centrality
