@@ -4,11 +4,14 @@ Conventions (DESIGN.md item 6):
 
 - **density**: binary ``m / (n(n−1))`` (the study: 21 / (16·15) = 0.0875) and valued
   ``Σw / (n(n−1))``.
-- **average clustering, Gephi's directed convention**: a node's neighbours are its in- and
-  out-neighbours (distinct, itself excluded); ``C_v`` = arcs among them, each direction counted,
-  ``/ (k(k−1))``; nodes with ``k < 2`` count as 0 and stay in the average. (Gephi's
-  ``ClusteringCoefficient`` statistic for directed graphs; Watts & Strogatz 1998,
-  doi:10.1038/30918, for the undirected original.)
+- **average clustering, Gephi's conventions** (:func:`average_clustering`): a node's neighbours
+  are its in- and out-neighbours (distinct, itself excluded); ``C_v`` = arcs among them, each
+  direction counted, ``/ (k(k−1))``. Directed (Table 1): nodes with ``k < 2`` count as 0 and stay
+  in the average, which divides by all ``n``. Undirected (``copatent metrics --undirected``): the
+  average is over the nodes with ``k ≥ 2`` only, those without a triangle included (they add 0);
+  NaN when there is none. (Gephi's ``ClusteringCoefficient`` statistic, which takes a different
+  path for each kind of graph; Watts & Strogatz 1998, doi:10.1038/30918, for the undirected
+  original.)
 - **average path length, Gephi's convention**: unweighted shortest paths along out-arcs, averaged
   over ordered pairs ``(s, t)``, ``s ≠ t``, with ``t`` reachable from ``s`` (Gephi's
   ``GraphDistance``; Brandes 2001, doi:10.1080/0022250X.2001.9990249, for the traversal).
@@ -27,6 +30,7 @@ Conventions (DESIGN.md item 6):
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -95,7 +99,7 @@ def indicators(
         in_centralization_valued_pct=centralization(net.in_sums(valued=True)),
         out_centralization_maxtie_pct=maxtie(centralization(net.out_sums(valued=True)), net),
         in_centralization_maxtie_pct=maxtie(centralization(net.in_sums(valued=True)), net),
-        avg_clustering_gephi=float(np.mean(clustering(net))) if net.n else 0.0,
+        avg_clustering_gephi=average_clustering(net),
         avg_path_length_gephi=path_length,
         diameter=diameter,
         reciprocity=reciprocity(net),
@@ -142,8 +146,53 @@ def clustering(net: Network) -> np.ndarray:
 
     With ``L`` the 0/1 matrix of linked pairs (either direction; no loops, as networks have
     none), the arcs among ``v``'s neighbours are ``(L A L)_vv`` and ``k_v`` is row ``v``'s sum
-    of ``L``; sparse products, so applicant networks of many thousands of nodes fit.
+    of ``L``; sparse products, so applicant networks of many thousands of nodes fit. On a
+    symmetric network (an undirected one, both arcs of every edge) this is the undirected
+    coefficient ``2 T_v / (k_v (k_v − 1))``, ``T_v`` the triangles at ``v``.
     """
+    return _local_clustering(net)[0]
+
+
+def average_clustering(net: Network, *, directed: bool = True) -> float:
+    """Gephi's average clustering coefficient: over all nodes (directed) or those with ``k ≥ 2``.
+
+    Gephi (gephi/gephi ``modules/StatisticsPlugin/src/main/java/org/gephi/statistics/plugin/
+    ClusteringCoefficient.java``, snapshot 8821311e) averages differently by the kind of graph:
+
+    - directed, ``bruteForce(Graph)``: the coefficients of the nodes with two or more
+      neighbours are summed and the sum is divided by ``graph.getNodeCount()``, all ``n``
+      (a node with fewer neighbours adds nothing but is counted). Table 1 follows this.
+    - undirected, ``computeTriangles`` → ``computeResultValues``: only the nodes with
+      ``currentNetwork[v].length() > 1`` (more than one distinct neighbour) are summed and
+      counted (``numNodesDegreeGreaterThanOne``); a node of degree ≥ 2 without a triangle is
+      counted and adds 0. With no such node Gephi divides 0 by 0 and reports NaN (its
+      ``ClusteringCoefficientTest`` asserts NaN for one node, one edge and an edgeless
+      graph); so does this function.
+
+    ``directed=False`` expects ``net`` symmetric (both arcs of each edge), where
+    :func:`clustering` is the undirected coefficient. The mean over the nodes with ``k ≥ 2`` is
+    igraph's ``transitivity_avglocal_undirected(mode="nan")``, and networkx's
+    ``average_clustering(count_zeros=False)`` where no node of degree ≥ 2 lacks a triangle.
+
+    >>> import pandas as pd
+    >>> tail = [("a", "b"), ("b", "c"), ("c", "a"), ("c", "d"), ("d", "e")]
+    >>> net = Network.from_edges(pd.DataFrame(
+    ...     [(u, v, 1) for u, v in tail] + [(v, u, 1) for u, v in tail],
+    ...     columns=["source", "target", "weight"]))
+    >>> clustering(net).round(4).tolist()  # e has one neighbour; d two, but no triangle
+    [1.0, 1.0, 0.3333, 0.0, 0.0]
+    >>> round(average_clustering(net), 4), round(average_clustering(net, directed=False), 4)
+    (0.4667, 0.5833)
+    """
+    local, k = _local_clustering(net)
+    counted = local if directed else local[k >= 2]
+    if counted.size == 0:
+        return 0.0 if directed else math.nan
+    return float(np.mean(counted))
+
+
+def _local_clustering(net: Network) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`clustering` and each node's number of distinct neighbours ``k``."""
     a = net.adjacency
     linked = ((a + a.T) > 0).astype(float)
     among = np.asarray((linked @ a).multiply(linked.T).sum(axis=1), dtype=float).ravel()
@@ -151,7 +200,7 @@ def clustering(net: Network) -> np.ndarray:
     possible = k * (k - 1)
     result = np.zeros(net.n)
     np.divide(among, possible, out=result, where=k >= 2)
-    return result
+    return result, k
 
 
 def average_path_length(net: Network) -> tuple[float, int]:

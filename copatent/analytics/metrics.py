@@ -27,8 +27,14 @@ conventions:
 - **degree centralization**: Freeman's undirected form ``100 · Σ(d_max − d_i) / ((n−1)(n−2))``
   (Freeman 1979, doi:10.1016/0378-8733(78)90021-7; a star is 100), binary on degrees and valued
   on strengths, reported under both the ``out_`` and ``in_`` keys (same value); 0 when ``n < 3``;
-- **average clustering** and **path length**: the Gephi conventions on the symmetric network are
-  the undirected ones (each edge counted both ways among a node's neighbours; unordered pairs);
+- **average clustering**: Gephi's undirected convention, the mean of the local coefficients
+  ``2T / (k(k−1))`` over the nodes with 2 or more neighbours only (a node of degree ≥ 2 without
+  a triangle counts, with 0); NaN, and a note, when no node has 2 neighbours
+  (:func:`~copatent.analytics.indicators.average_clustering`). Directed networks average over
+  all nodes instead, those with fewer than 2 neighbours counting 0: Gephi takes a different path
+  for each kind of graph;
+- **path length**: Gephi's convention on the symmetric network is the undirected one (unordered
+  pairs);
 - **reciprocity** is 1.0 (every edge reads both ways, as igraph's ``Graph.reciprocity`` says of
   an undirected graph), 0.0 without edges as for a directed network;
 - **nodes**: ``out_degree = in_degree`` = the degree and ``out_strength = in_strength`` = the
@@ -75,7 +81,7 @@ from copatent.analytics.defaults import (
     DEFAULT_RESTARTS,
     DEFAULT_SEED,
 )
-from copatent.analytics.indicators import Indicators, indicators, maxtie
+from copatent.analytics.indicators import Indicators, average_clustering, indicators, maxtie
 from copatent.analytics.network import Network
 from copatent.tables import natural_order
 from copatent.tables.edges import GroupRows, edge_list, group_rows, node_groups
@@ -225,6 +231,11 @@ def metrics(
         table["role"] = flows["role"].astype(object)
     else:
         table1 = _undirected(table1, net)
+        if math.isnan(table1.avg_clustering_gephi):
+            notes.append(
+                "no node has 2 or more neighbours, the nodes an undirected average clustering "
+                "is taken over (Gephi): avg_clustering_gephi is null"
+            )
         table["weighted_degree"] = table["out_strength"]
         table["betweenness"] = table["betweenness"] / 2
         table["effective_flow"] = np.nan
@@ -346,6 +357,7 @@ def _undirected(table1: Indicators, net: Network) -> Indicators:
     return dataclasses.replace(
         table1,
         edges=net.m // 2,
+        avg_clustering_gephi=average_clustering(net, directed=False),
         out_centralization_binary_pct=binary,
         in_centralization_binary_pct=binary,
         out_centralization_valued_pct=valued,

@@ -41,7 +41,7 @@ _ROWS = {
     "density_valued": "density (valued)",
     "modularity": "modularity",
     "communities": "communities",
-    "avg_clustering_gephi": "avg clustering (Gephi)",
+    "avg_clustering_gephi": "avg clustering (Gephi: all nodes)",
     "avg_path_length_gephi": "avg path length (Gephi)",
     "diameter": "diameter",
     "out_centralization_binary_pct": "out-centralization % arcs",

@@ -48,7 +48,7 @@ _ROWS = {
     "in_centralization_valued_pct": "in-strength centralization %",
     "out_centralization_maxtie_pct": "out centralization % (UCINET valued, max tie)",
     "in_centralization_maxtie_pct": "in centralization % (UCINET valued, max tie)",
-    "avg_clustering_gephi": "avg clustering (Gephi)",
+    "avg_clustering_gephi": "avg clustering (Gephi: all nodes)",
     "avg_path_length_gephi": "avg path length (Gephi)",
     "diameter": "diameter",
     "reciprocity": "reciprocity",
@@ -59,6 +59,7 @@ _UNDIRECTED_ROWS = {
     "out_centralization_binary_pct": "degree centralization %",
     "out_centralization_valued_pct": "strength centralization %",
     "out_centralization_maxtie_pct": "centralization % (UCINET valued, max tie)",
+    "avg_clustering_gephi": "avg clustering (Gephi: degree ≥ 2)",
 }
 
 _DIRECTED_COLUMNS = {
@@ -149,28 +150,29 @@ def metrics(
     """Indicators and node measures of any edge list (UTF-8 CSV), without a server.
 
     Directed (default): loops are dropped (a note says so), repeated arcs summed, density
-    m/(n(n-1)), Freeman centralization 100*sum(max-d)/(n-1)^2, Gephi clustering and path length,
-    effective flow A = (O-I)/(O+I). Undirected: edges counted once, density m/(n(n-1)/2),
-    centralization 100*sum(max-d)/((n-1)(n-2)) under both out_ and in_ keys, out_* = in_* =
-    degree / strength, weighted_degree = strength, betweenness over unordered pairs,
-    reciprocity 1.0, effective_flow and role null. Bad input: one line naming file, row and
-    column, exit code 6.
+    m/(n(n-1)), Freeman centralization 100*sum(max-d)/(n-1)^2, Gephi clustering (averaged over
+    all nodes) and path length, effective flow A = (O-I)/(O+I). Undirected: edges counted once,
+    density m/(n(n-1)/2), centralization 100*sum(max-d)/((n-1)(n-2)) under both out_ and in_
+    keys, Gephi clustering averaged over the nodes of degree >= 2 only, out_* = in_* = degree /
+    strength, weighted_degree = strength, betweenness over unordered pairs, reciprocity 1.0,
+    effective_flow and role null. Bad input: one line naming file, row and column, exit code 6.
 
     --json keys: nodes; edges (arcs, or undirected edges); directed; density_binary,
     density_valued; modularity (Newman Q of the best Louvain partition of W + W^T);
     communities (its number of groups); out_/in_centralization_binary_pct and _valued_pct
     (Freeman, percent; valued on strengths, can exceed 100) and _maxtie_pct (UCINET's valued
     normalisation: the valued figure over the largest tie weight, what the study's Table 1
-    prints); avg_clustering_gephi (nodes with
-    fewer than 2 neighbours count 0); avg_path_length_gephi (hops, mean over connected pairs);
-    diameter; reciprocity (share of arcs whose reverse exists); weak_components; notes (what
-    was done to the input, why tiers are missing); nodes_table (in node order: node,
-    out_degree, in_degree, out_strength, in_strength, weighted_degree, betweenness (hops,
-    not normalised), out_closeness, in_closeness (r / sum of distances to the r reachable
-    nodes), clustering (local, undirected), component, community, effective_flow, role
-    (leader, participant, balanced, none), tier (Jenks class of weighted degree, 1 = lowest;
-    null with a note when there are fewer distinct values than classes), tier_range (its
-    values)). Missing values are null.
+    prints); avg_clustering_gephi (Gephi's mean of the local coefficients: directed, over all
+    nodes, those with fewer than 2 neighbours counting 0; undirected, over the nodes with 2 or
+    more neighbours only, null when there is none); avg_path_length_gephi (hops, mean over
+    connected pairs); diameter; reciprocity (share of arcs whose reverse exists);
+    weak_components; notes (what was done to the input, why a value is missing); nodes_table
+    (in node order: node, out_degree, in_degree, out_strength, in_strength, weighted_degree,
+    betweenness (hops, not normalised), out_closeness, in_closeness (r / sum of distances to
+    the r reachable nodes), clustering (local, undirected), component, community,
+    effective_flow, role (leader, participant, balanced, none), tier (Jenks class of weighted
+    degree, 1 = lowest; null with a note when there are fewer distinct values than classes),
+    tier_range (its values)). Missing values are null.
 
     --groups NODES.csv:COLUMN or --concor (one of them) adds: block to each nodes_table entry;
     concor_blocks, or groups_blocks and groups_labels (the COLUMN value of each block): the

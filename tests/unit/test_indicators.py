@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import math
+
+import igraph as ig
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from copatent.analytics.indicators import centralization, clustering, indicators
+from copatent.analytics.indicators import (
+    average_clustering,
+    centralization,
+    clustering,
+    indicators,
+)
 from copatent.analytics.network import Network
 from tests.reference import reference_data
 
@@ -17,6 +27,12 @@ SNA = reference_data() / "sna"
 def net_of(arcs: list[tuple[str, str, float]], nodes: list[str] | None = None) -> Network:
     frame = pd.DataFrame(arcs, columns=["source", "target", "weight"])
     return Network.from_edges(frame, nodes)
+
+
+def undirected(edges: list[tuple[int, int]], n: int) -> Network:
+    """Nodes ``0..n-1`` and the undirected ``edges`` as the symmetric network (both arcs)."""
+    arcs = [(str(u), str(v), 1.0) for u, v in edges] + [(str(v), str(u), 1.0) for u, v in edges]
+    return net_of(arcs, [str(i) for i in range(n)])
 
 
 def reference(name: str) -> Network:
@@ -50,6 +66,88 @@ def test_gephi_clustering_by_hand() -> None:
     net = net_of([("a", "b", 1), ("b", "c", 1), ("c", "a", 1), ("c", "d", 1)])
     assert_allclose(clustering(net), [1 / 2, 1 / 2, 1 / 6, 0.0])
     assert_allclose(indicators(net).avg_clustering_gephi, (1 / 2 + 1 / 2 + 1 / 6) / 4)
+
+
+def test_gephi_undirected_clustering_by_hand() -> None:
+    # a triangle 0-1-2 with a tail 2-3, 3-4. Local: 0 and 1: 1; 2: {0, 1, 3} with 0-1 linked:
+    # 1/3; 3: {2, 4} not linked: 0 (degree 2, no triangle); 4: one neighbour.
+    # Gephi undirected (ClusteringCoefficient.computeResultValues): nodes 0-3 have degree >= 2,
+    # 3 included with its 0 -> (1 + 1 + 1/3 + 0) / 4 = 7/12. Dividing by all 5 (the directed
+    # convention) gives 7/15; leaving out every zero (networkx count_zeros=False) gives 7/9.
+    net = undirected([(0, 1), (1, 2), (2, 0), (2, 3), (3, 4)], 5)
+    assert_allclose(clustering(net), [1.0, 1.0, 1 / 3, 0.0, 0.0])
+    assert_allclose(average_clustering(net, directed=False), 7 / 12)
+    assert_allclose(average_clustering(net), 7 / 15)  # directed: all n, unchanged
+    assert_allclose(indicators(net).avg_clustering_gephi, 7 / 15)
+
+
+# Gephi's undirected path, gephi/gephi
+# modules/StatisticsPlugin/src/test/java/org/gephi/statistics/plugin/ClusteringCoefficientTest.java
+# (ClusteringCoefficientNGTest.java before 2021), snapshot 8821311e: each case names the test and
+# the value it asserts. Where a node has fewer than 2 neighbours, dividing by all n would differ.
+@pytest.mark.parametrize(
+    ("edges", "n", "expected"),
+    [
+        # testSpecial3UndirectedGraphClusteringCoefficient: a triangle 0-1-2 with a pendant at
+        # each corner (0-3, 1-4, 2-5); it asserts node 0's coefficient 0.333 (1 link among
+        # {1, 2, 3} of 3 pairs). Its average, by computeResultValues: the corners' 3 x 1/3 over
+        # the 3 nodes of degree >= 2 = 1/3 (all n: 1/6)
+        ([(0, 1), (1, 2), (2, 0), (0, 3), (1, 4), (2, 5)], 6, 1 / 3),
+        # testTwoConectedNodesClusteringCoefficient: NaN (0/0; all n: 0)
+        ([(0, 1)], 2, math.nan),
+        # testOneNodeClusteringCoefficient: NaN
+        ([], 1, math.nan),
+        # testNullGraphClusteringCoefficient: 5 isolates, NaN
+        ([], 5, math.nan),
+        # testStarGraphClusteringCoefficient: centre 0 with 5 leaves, 0.0
+        ([(0, i) for i in range(1, 6)], 6, 0.0),
+        # testCompleteGraphClusteringCoefficient: K5, 1.0
+        ([(i, j) for i in range(5) for j in range(i + 1, 5)], 5, 1.0),
+        # testSpecial2UndirectedGraphClusteringCoefficient: three triangles sharing node 0,
+        # 0.8857 within 0.01 (node 0: 3/15, the others 1: 6.2/7)
+        ([(0, 1), (1, 2), (2, 0), (0, 3), (3, 4), (4, 0), (0, 5), (5, 6), (6, 0)], 7, 6.2 / 7),
+    ],
+    ids=["special3", "two-nodes", "one-node", "null-graph", "star", "complete", "special2"],
+)
+def test_gephi_undirected_known_answers(
+    edges: list[tuple[int, int]], n: int, expected: float
+) -> None:
+    assert_allclose(average_clustering(undirected(edges, n), directed=False), expected)
+
+
+def test_gephi_special3_local_coefficient() -> None:
+    # ClusteringCoefficientTest.testSpecial3UndirectedGraphClusteringCoefficient: node 0, 0.333
+    net = undirected([(0, 1), (1, 2), (2, 0), (0, 3), (1, 4), (2, 5)], 6)
+    assert_allclose(clustering(net)[0], 0.333, atol=0.01)
+
+
+def test_networkx_average_clustering_without_zeros() -> None:
+    # networkx/algorithms/tests/test_cluster.py, test_average_clustering (networkx/networkx
+    # @05d7418c): cycle_graph(3) plus edge 2-3, count_zeros=False -> (1 + 1 + 1/3) / 3.
+    # Its only zero is node 3 of degree 1, so Gephi's degree >= 2 rule leaves out the same node
+    # (count_zeros=True, over all 4: (1 + 1 + 1/3) / 4, the directed convention)
+    net = undirected([(0, 1), (1, 2), (2, 0), (2, 3)], 4)
+    assert_allclose(average_clustering(net, directed=False), (1 + 1 + 1 / 3) / 3)
+    assert_allclose(average_clustering(net), (1 + 1 + 1 / 3) / 4)
+
+
+@st.composite
+def undirected_graphs(draw: st.DrawFn) -> tuple[list[tuple[int, int]], int]:
+    n = draw(st.integers(1, 9))
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    chosen = draw(st.lists(st.sampled_from(pairs), unique=True) if pairs else st.just([]))
+    return chosen, n
+
+
+@settings(max_examples=80, deadline=None)
+@given(undirected_graphs())
+def test_undirected_average_agrees_with_igraph(graph: tuple[list[tuple[int, int]], int]) -> None:
+    # igraph's transitivity_avglocal_undirected(mode="nan") leaves out the nodes of degree < 2,
+    # Gephi's undirected rule; NaN when no node is left
+    edges, n = graph
+    expected = ig.Graph(n=n, edges=edges).transitivity_avglocal_undirected(mode="nan")
+    found = average_clustering(undirected(edges, n), directed=False)
+    assert_allclose(found, expected, equal_nan=True)
 
 
 @pytest.mark.parametrize(

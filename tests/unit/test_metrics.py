@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -68,8 +69,14 @@ def test_karate_undirected_whole_network(karate: Metrics) -> None:
     # KONECT ucidata-zachary, http://konect.cc/networks/ucidata-zachary/: "Fill 0.139037", diameter 5
     assert_allclose(t.density_binary, 0.13903743315508021)
     assert t.diameter == 5
-    # networkx average_clustering (degree < 2 counts 0); graphrs test_algorithms_cluster.rs: 0.571
-    assert_allclose(t.avg_clustering_gephi, 0.5706384782076823)
+    # Gephi's undirected average: over the 33 members with 2 or more neighbours (member 11 has
+    # one). networkx average_clustering over all 34 (degree < 2 counts 0) is 0.5706384782076823
+    # (graphrs test_algorithms_cluster.rs: 0.571), so the sum is 34 x that and the average
+    # 34/33 x 0.5706384782076823; igraph's transitivity_avglocal_undirected(mode="nan") gives
+    # the same. Member 9 (degree 2, no triangle) stays in: leaving it out too (networkx
+    # count_zeros=False) would give 34/32 x 0.5706...
+    assert_allclose(t.avg_clustering_gephi, 34 / 33 * 0.5706384782076823)
+    assert_allclose(t.avg_clustering_gephi, 0.5879305533048848)
     # networkx average_shortest_path_length
     assert_allclose(t.avg_path_length_gephi, 2.408199643493761)
     assert t.reciprocity == 1.0  # every undirected edge reads both ways
@@ -195,6 +202,31 @@ def test_undirected_star_conventions() -> None:
     assert result.notes == (summed,)
 
 
+def test_undirected_average_clustering_over_degree_two() -> None:
+    # Gephi's ClusteringCoefficientTest.testSpecial3UndirectedGraphClusteringCoefficient graph
+    # (gephi/gephi, modules/StatisticsPlugin/src/test/java/org/gephi/statistics/plugin/): a
+    # triangle a-b-c with a pendant at each corner. Each corner: 1 link among 3 neighbours, 1/3
+    # (the test asserts 0.333 for a); the pendants have one neighbour and are left out:
+    # 3 x 1/3 / 3 = 1/3. Read as arcs, the same rows average over all 6 nodes: 1/6
+    rows = [("a", "b"), ("b", "c"), ("c", "a"), ("a", "x"), ("b", "y"), ("c", "z")]
+    edges = frame(rows, ("source", "target"))
+    assert_allclose(metrics(edges, directed=False).indicators.avg_clustering_gephi, 1 / 3)
+    both = frame(rows + [(v, u) for u, v in rows], ("source", "target"))
+    assert_allclose(metrics(both).indicators.avg_clustering_gephi, 1 / 6)
+
+
+def test_undirected_average_clustering_without_a_node_of_degree_two() -> None:
+    # Gephi's testTwoConectedNodesClusteringCoefficient: one edge -> NaN (0 / 0); here null
+    # with a note. Directed, the same network averages to 0 over its 2 nodes
+    result = metrics(frame([("a", "b")], ("source", "target")), directed=False, classes=2)
+    assert math.isnan(result.indicators.avg_clustering_gephi)
+    assert _json.metrics(result)["avg_clustering_gephi"] is None
+    assert any("avg_clustering_gephi is null" in note for note in result.notes)
+    directed = metrics(frame([("a", "b"), ("b", "a")], ("source", "target")), classes=2)
+    assert directed.indicators.avg_clustering_gephi == 0.0
+    assert not any("avg_clustering_gephi" in note for note in directed.notes)
+
+
 def test_node_file_order_isolates_and_too_few_values_for_tiers() -> None:
     edges = frame([("b", "a", "1"), ("a", "b", "1")], ("source", "target", "weight"))
     nodes = pd.DataFrame({"id": ["z", "a", "b"], "label": ["x", "y", "w"]})
@@ -282,6 +314,8 @@ def test_cli_human_tables() -> None:
     assert "top 20 of 34 nodes by strength" in result.stdout
     assert "and 14 more nodes" in result.stdout
     assert "231.071" in result.stdout  # node 0's betweenness
+    assert "avg clustering (Gephi: degree ≥ 2)" in result.stdout
+    assert "0.588" in result.stdout
 
 
 BAD_INPUT = [
