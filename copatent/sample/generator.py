@@ -14,15 +14,21 @@ The model, in the order the generator applies it:
 - **Organisations**: a fixed pool per city (more in the hub cities, scaled with the number of
   patents), each with a fixed type, district-level address and activity. Activity falls with rank
   (Zipf), so a few organisations in each hub are very active; most join the pool after 2001.
-- **Cities**: the first applicant's city is drawn from the hub weights in
-  ``data/sample_cities.csv`` (Beijing largest; Shanghai, Baotou, Ganzhou, Tianjin, Xiamen,
-  Longyan, Xi'an next), then the provincial capitals and rare-earth cities listed there, then
-  every other prefecture-level city with :data:`TAIL_WEIGHT`. Each other applicant is in the
-  same city with probability :data:`P_INTERNAL`, else in city ``j`` with probability
-  proportional to
-  ``mass_j * max(d_ij, MIN_DISTANCE_KM) ** -GAMMA * affinity_ij`` (a gravity model, great-circle
-  distances between the cities' coordinates; the pair affinities of ``data/sample_pairs.csv``
-  make Beijing-Shanghai the strongest pair of 2016-2020).
+- **Cities**, calibrated to the study the sample stands in for (:func:`expected_pairs`): for
+  each period an expected number of collaborations of every ordered pair of cities, the diagonal
+  being collaborations inside a city. Off the diagonal, the pairs of ``data/sample_pairs.csv``
+  (Beijing->Shanghai 48 in 2001-2005 rising to 158 in 2016-2020, Xiamen->Longyan 81 against
+  Longyan->Xiamen 44, Beijing->Hebei and Beijing->Liaoning cities: the study's printed values)
+  and a shared part that spends the rest of each city's 2016-2020 degree and out-share
+  (``data/sample_cities.csv``: the study's Table 2, city and province; :data:`TAIL_DEGREE` for
+  the other prefecture-level cities) between cities of other provinces, fitted by iterative
+  proportional fitting with a fixed heavy-tailed affinity per pair of provinces
+  (:data:`AFFINITY_SIGMA`) and grown over the periods by :data:`BACKGROUND_GROWTH`. The diagonal
+  takes the rest of the period's expected collaborations in proportion to :func:`city_weights`.
+  The first applicant's city is drawn from a period's row sums, each other applicant's from the
+  leader's row. At the default size the province networks come out within a quarter of the
+  study's Table 1 node and arc counts, Beijing first at both scales and a net leader
+  (README, "Sample data").
 - **Noise the loader must remove**: off-topic titles (:data:`P_OFF_TOPIC`, none of the default
   topic keywords), natural persons (:data:`P_PERSON_SINGLE`, :data:`P_PERSON_MULTI`), foreign
   applicants (:data:`P_FOREIGN_SINGLE`, :data:`P_FOREIGN_MULTI`), single-applicant patents,
@@ -119,7 +125,7 @@ P_FOREIGN_MULTI: Final = 0.05
 """Share of multi-applicant patents with a foreign applicant among the applicants."""
 
 TAIL_DEGREE: Final = 0.4
-"""Expected 2016-2020 degree of each prefecture-level city not listed in ``data/sample_cities.csv``."""
+"""Expected 2016-2020 degree of each prefecture-level city not in ``data/sample_cities.csv``."""
 
 TAIL_OUT_SHARE: Final = 0.52
 """Share of a tail city's degree it leads."""
