@@ -51,10 +51,12 @@ null and the reason is a note, not an error.
 
 Blocks (issue 5 item 6), on request: a partition, either given (:class:`Groups`: a column of a
 node table) or computed by CONCOR (:class:`Concor`), described by
-:func:`copatent.analytics.subgroups.describe`: block density and image matrices, E-I per block
-and for the whole network, and the partition's modularity. Given groups are numbered 1, 2, ...
-in the order of their values (numerically when every value is a number); every node of the
-network needs a group, and rows of nodes the network does not have are ignored with a note.
+:func:`copatent.analytics.subgroups.describe`: block density and image matrices (the image's
+cutoff the whole network's density, the mean of the block densities, or a fixed number), E-I
+per block and for the whole network, and the partition's modularity. Given groups are numbered
+1, 2, ... in the order of their values (numerically when every value is a number); every node
+of the network needs a group, and rows of nodes the network does not have are ignored with a
+note.
 Undirected: the matrices are those of the symmetric network (they equal the undirected
 densities) and E-I counts each edge once.
 """
@@ -160,6 +162,7 @@ def metrics(
     edges_source: str = "edges",
     nodes_source: str = "nodes",
     blocks: Groups | Concor | None = None,
+    image_cutoff: subgroups.ImageCutoff = "density",
 ) -> Metrics:
     """Check an edge list (and node list) and compute every indicator and node measure.
 
@@ -180,6 +183,9 @@ def metrics(
         Names of the two tables in error messages (the file names).
     blocks
         A partition to describe (see the module): given :class:`Groups` or :class:`Concor`.
+    image_cutoff
+        The cutoff of the blocks' image matrices: ``"density"`` (the whole network's, default),
+        ``"block-mean"`` or a fixed number (:func:`~copatent.analytics.subgroups.image_alpha`).
 
     Returns
     -------
@@ -203,6 +209,7 @@ def metrics(
     """
     if classes < 2:
         raise ValueError(f"classes must be at least 2, got {classes}")
+    subgroups.image_alpha(np.empty(0), image_cutoff, whole=0.0)  # raises for a bad cutoff
     given = (
         group_rows(blocks.table, blocks.column, blocks.source)
         if isinstance(blocks, Groups)
@@ -266,6 +273,7 @@ def metrics(
                 table.assign(name=table["node"]),
                 undirected=not directed,
                 block_labels=block_labels,
+                image_cutoff=image_cutoff,
             )
             table["block"] = labels
     return Metrics(

@@ -211,6 +211,65 @@ def _split(
 # block density and image matrices
 
 
+CutoffRule = Literal["density", "block-mean"]
+"""A rule that draws the image matrix's cutoff α from the densities (see :func:`image_alpha`)."""
+
+ImageCutoff = CutoffRule | float
+"""The image matrix's cutoff: a :data:`CutoffRule`, or a fixed α (a number ``≥ 0``)."""
+
+CUTOFF_RULES: Final[tuple[CutoffRule, ...]] = ("density", "block-mean")
+
+ImageRule = Literal["density", "block-mean", "fixed"]
+"""How an image matrix's cutoff was drawn: a :data:`CutoffRule`, or ``"fixed"`` (a number)."""
+
+
+def image_alpha(density: npt.ArrayLike, cutoff: ImageCutoff, *, whole: float) -> float:
+    """The cutoff α of an image matrix, for block densities of one kind (binary or valued).
+
+    ``"density"``: ``whole``, the whole network's density of the same kind (the α = density
+    criterion of Wasserman & Faust 1994, ch. 10, doi:10.1017/CBO9780511815478); ``"block-mean"``:
+    the plain mean of the block densities ``density``, each block pair counted once whatever its
+    size (a one-member block's own cell, NaN, has no density and is left out; NaN when no block
+    has one), the rule the study's provincial Table 3 follows (DESIGN.md item 10); a number: that
+    fixed α, as UCINET asks for one (the caller uses the same α for both kinds).
+
+    The study's Table 3, provincial scale: its 16 block densities average 70.98 / 16 = 4.43625,
+    which it prints as 4.44.
+
+    >>> table3 = [[5.80, 3.45, 4.67, 5.50], [11.30, 7.64, 4.77, 2.60],
+    ...           [6.00, 4.00, 0.00, 4.00], [6.25, 3.00, 2.00, 0.00]]
+    >>> image_alpha(table3, "block-mean", whole=0.0)
+    4.43625
+    >>> image_alpha(table3, 2.5, whole=0.0), image_alpha(table3, "density", whole=1.13)
+    (2.5, 1.13)
+    """
+    if isinstance(cutoff, str):
+        if cutoff == "density":
+            return float(whole)
+        if cutoff == "block-mean":
+            d = np.asarray(density, dtype=float)
+            present = d[~np.isnan(d)]
+            return float(present.mean()) if present.size else math.nan
+        raise ValueError(f"image cutoff must be one of {CUTOFF_RULES} or a number, not {cutoff!r}")
+    alpha = float(cutoff)
+    if not math.isfinite(alpha) or alpha < 0:
+        raise ValueError(f"a fixed image cutoff must be a finite number >= 0, not {cutoff!r}")
+    return alpha
+
+
+def image(density: npt.ArrayLike, alpha: float) -> npt.NDArray[np.int64]:
+    """The image matrix: 1 where the block density is at least ``alpha``, else 0 (and for NaN).
+
+    A density equal to ``alpha`` gives 1; a one-member block's own cell (NaN) gives 0:
+
+    >>> image([[5.80, 3.45], [4.44, np.nan]], 4.44).tolist()
+    [[1, 0], [1, 0]]
+    """
+    d = np.asarray(density, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isnan(d), 0, d >= alpha).astype(np.int64)
+
+
 @dataclass(frozen=True)
 class BlockMatrices:
     """Block density and image matrices of a partition (DESIGN.md item 10).
@@ -218,9 +277,11 @@ class BlockMatrices:
     ``density_*[r, s]`` is the mean cell of the ties from block ``blocks[r]`` to block
     ``blocks[s]``, the diagonal cells ``x_ii`` left out of the diagonal blocks (NaN for a
     one-member block's own cell, which has no cells); ``binary`` counts ties (``x > 0``),
-    ``valued`` averages the weights. ``image_*[r, s]`` is 1 where the density is at least the
-    whole network's density of the same kind (Wasserman & Faust 1994, ch. 10, the α = density
-    criterion), else 0.
+    ``valued`` averages the weights. ``image_*[r, s]`` is 1 where the density is at least
+    ``cutoff_*``, the cutoff α of the same kind, else 0; ``cutoff_rule`` says how α was drawn
+    (:func:`image_alpha`): ``"density"`` (α = ``whole_*``, the default), ``"block-mean"`` or
+    ``"fixed"`` (a number given, the same for both kinds). ``whole_*``: the whole network's
+    densities.
     """
 
     blocks: tuple[int, ...]
@@ -231,15 +292,28 @@ class BlockMatrices:
     image_valued: npt.NDArray[np.int64]
     whole_binary: float
     whole_valued: float
+    cutoff_rule: ImageRule
+    cutoff_binary: float
+    cutoff_valued: float
 
 
-def block_matrices(x: npt.ArrayLike, labels: npt.ArrayLike) -> BlockMatrices:
+def block_matrices(
+    x: npt.ArrayLike, labels: npt.ArrayLike, *, cutoff: ImageCutoff = "density"
+) -> BlockMatrices:
     """Block densities (binary and valued) and image matrices of the partition ``labels``.
+
+    ``cutoff``: how each image matrix's α is drawn from the densities of its kind
+    (:func:`image_alpha`).
 
     >>> x = np.array([[0, 1, 0], [1, 0, 0], [2, 0, 0]], dtype=float)
     >>> m = block_matrices(x, [1, 1, 2])
     >>> m.density_binary.tolist(), m.density_valued.tolist(), m.image_binary.tolist()
     ([[1.0, 0.0], [0.5, nan]], [[1.0, 0.0], [1.0, nan]], [[1, 0], [1, 0]])
+    >>> m.cutoff_binary, m.cutoff_valued  # the whole network's densities: 3/6 and 4/6
+    (0.5, 0.6666666666666666)
+    >>> m = block_matrices(x, [1, 1, 2], cutoff="block-mean")  # α = mean of 1, 0, 0.5
+    >>> m.cutoff_binary, m.image_binary.tolist()
+    (0.5, [[1, 0], [1, 0]])
     """
     m = np.asarray(x, dtype=float).copy()
     np.fill_diagonal(m, 0.0)
@@ -260,19 +334,20 @@ def block_matrices(x: npt.ArrayLike, labels: npt.ArrayLike) -> BlockMatrices:
     possible = n * (n - 1)
     whole_binary = float(ties.sum() / possible) if possible else 0.0
     whole_valued = float(m.sum() / possible) if possible else 0.0
-
-    def image(d: FloatMatrix, whole: float) -> npt.NDArray[np.int64]:
-        return np.where(np.isnan(d), 0, d >= whole).astype(np.int64)
-
+    alpha_binary = image_alpha(density["binary"], cutoff, whole=whole_binary)
+    alpha_valued = image_alpha(density["valued"], cutoff, whole=whole_valued)
     return BlockMatrices(
         blocks=blocks,
         sizes=sizes,
         density_binary=density["binary"],
         density_valued=density["valued"],
-        image_binary=image(density["binary"], whole_binary),
-        image_valued=image(density["valued"], whole_valued),
+        image_binary=image(density["binary"], alpha_binary),
+        image_valued=image(density["valued"], alpha_valued),
         whole_binary=whole_binary,
         whole_valued=whole_valued,
+        cutoff_rule=cutoff if isinstance(cutoff, str) else "fixed",
+        cutoff_binary=alpha_binary,
+        cutoff_valued=alpha_valued,
     )
 
 
@@ -408,13 +483,15 @@ def describe(
     *,
     undirected: bool = False,
     block_labels: Sequence[str] | None = None,
+    image_cutoff: ImageCutoff = "density",
 ) -> Subgroups:
     """The tables of partition ``labels`` of a network (``weights`` in ``centrality`` node order).
 
     ``centrality`` has ``node``, ``name``, ``weighted_degree`` and ``tier`` in the node order of
     ``weights``. ``undirected``: ``weights`` is symmetric and E-I counts edges once (see
     :func:`ei_index`). ``block_labels``: a name for each block, in block order (the user's group
-    values), added to ``blocks`` as ``label``.
+    values), added to ``blocks`` as ``label``. ``image_cutoff``: the image matrices' cutoff
+    (:func:`block_matrices`).
     """
     members = centrality.loc[:, ["node", "name", "weighted_degree", "tier"]].copy()
     members.insert(2, "block", np.asarray(labels, dtype=np.int64))
@@ -438,7 +515,7 @@ def describe(
         method=method,
         members=members,
         blocks=table,
-        matrices=block_matrices(weights, labels),
+        matrices=block_matrices(weights, labels, cutoff=image_cutoff),
         ei_binary=ei_index(weights, labels, undirected=undirected),
         ei_valued=ei_index(weights, labels, valued=True, undirected=undirected),
         modularity=community.modularity(weights, np.asarray(labels)),
@@ -462,13 +539,16 @@ def of_analysis(
     depth: int = DEFAULT_DEPTH,
     self_ties: SelfTies = "reciprocal",
     binary: bool = False,
+    image_cutoff: ImageCutoff = "density",
 ) -> list[PeriodSubgroups]:
     """Every partition in ``methods`` of every network of ``result`` that has an edge.
 
     CONCOR runs here (``depth``, ``self_ties``, on the ties present when ``binary``); Louvain and
     Leiden are the engine's partitions (:attr:`PeriodGraph.communities`, :attr:`PeriodGraph.leiden`,
-    the latter present only when the engine was asked for it).
+    the latter present only when the engine was asked for it). ``image_cutoff``: the image
+    matrices' cutoff, for every partition (:func:`block_matrices`).
     """
+    image_alpha(np.empty(0), image_cutoff, whole=0.0)  # a bad cutoff fails before any work
     found = []
     for t in result:
         if t.graph.edges.empty:
@@ -485,9 +565,6 @@ def of_analysis(
                 labels = t.graph.leiden
             else:
                 raise ValueError(f"no {m} partition in the networks")
-            found.append(
-                PeriodSubgroups(
-                    t.graph.scale, t.graph.label, describe(m, weights, labels, centrality)
-                )
-            )
+            described = describe(m, weights, labels, centrality, image_cutoff=image_cutoff)
+            found.append(PeriodSubgroups(t.graph.scale, t.graph.label, described))
     return found

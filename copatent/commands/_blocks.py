@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Final, TypeAlias, cast
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
+from copatent._errors import InputError
 from copatent.commands._output import console
 
 if TYPE_CHECKING:
@@ -45,6 +46,39 @@ ConcorTiesOption: TypeAlias = Annotated[
     typer.Option(help="CONCOR's input: the weights (valued) or the ties present (binary)."),
 ]
 
+CUTOFF_RULES: Final = ("density", "block-mean")
+"""The rule names of ``--image-cutoff`` (:data:`copatent.analytics.subgroups.CUTOFF_RULES`)."""
+
+ImageCutoffOption: TypeAlias = Annotated[
+    str,
+    typer.Option(
+        "--image-cutoff",
+        metavar="density|block-mean|NUMBER",
+        help="Image matrix: 1 where a block's density is >= this cutoff, of the same kind "
+        "(binary or valued): density = the whole network's density; block-mean = the mean of "
+        "the block densities (the study's rule); a number >= 0 = that fixed alpha, for both "
+        "kinds.",
+    ),
+]
+
+
+def image_cutoff(value: str) -> subgroups.ImageCutoff:
+    """The value of ``--image-cutoff``: a rule name or a number ``>= 0``; else a one-line error.
+
+    >>> image_cutoff("block-mean"), image_cutoff("2.5"), image_cutoff("0")
+    ('block-mean', 2.5, 0.0)
+    """
+    text = value.strip()
+    if text in CUTOFF_RULES:
+        return cast("subgroups.CutoffRule", text)
+    try:
+        alpha = float(text)
+    except ValueError:
+        alpha = math.nan
+    if not math.isfinite(alpha) or alpha < 0:
+        raise InputError(f"--image-cutoff {value!r}: expected density, block-mean or a number >= 0")
+    return alpha
+
 
 def print_blocks(title: str, g: subgroups.Subgroups, *, ties: str = "ties") -> None:
     """The blocks (size, share, core), the density and image matrices and the E-I table.
@@ -70,9 +104,15 @@ def print_blocks(title: str, g: subgroups.Subgroups, *, ties: str = "ties") -> N
         cells += [str(row["members"]), f"{row['share']:.0%}", escape(str(row["core_name"]))]
         table.add_row(*cells)
     console.print(table)
+    lines = [
+        "block density: binary · valued, each marked with its own kind's image",
+        f"binary: ■ image 1 where ≥ {_cutoff(m, m.cutoff_binary)}, else □",
+        f"valued: ■ image 1 where ≥ {_cutoff(m, m.cutoff_valued)}, else □",
+    ]
     density = Table(
-        title=f"density (binary; image 1 where ≥ {m.whole_binary:.4f}) · valued density",
+        title="\n".join(lines),
         title_justify="left",
+        min_width=max(map(len, lines)),  # the title's lines unwrapped, however few the blocks
     )
     density.add_column("from \\ to")
     for b in m.blocks:
@@ -81,8 +121,12 @@ def print_blocks(title: str, g: subgroups.Subgroups, *, ties: str = "ties") -> N
         cells = []
         for s in range(len(m.blocks)):
             binary, valued = m.density_binary[r, s], m.density_valued[r, s]
-            mark = "■" if m.image_binary[r, s] else "·"
-            cells.append("-" if math.isnan(binary) else f"{mark} {binary:.3f} · {valued:.3f}")
+            cells.append(
+                "-"
+                if math.isnan(binary)
+                else f"{_mark(m.image_binary[r, s])} {binary:.3f} · "
+                f"{_mark(m.image_valued[r, s])} {valued:.3f}"
+            )
         density.add_row(f"block {b}", *cells)
     console.print(density)
     ei = Table(title=f"E-I index (binary {ties})", title_justify="left")
@@ -109,6 +153,24 @@ def print_blocks(title: str, g: subgroups.Subgroups, *, ties: str = "ties") -> N
         _ei(ei_result.sum_of_groups_ei),
     )
     console.print(ei)
+
+
+_RULE_NAMES: Final = {
+    "density": "whole-network density",
+    "block-mean": "block mean",
+    "fixed": "fixed alpha",
+}
+
+
+def _cutoff(m: subgroups.BlockMatrices, alpha: float) -> str:
+    """The cutoff and its rule: ``block mean 4.4400``."""
+    value = "-" if math.isnan(alpha) else f"{alpha:.4f}"
+    return f"{_RULE_NAMES[m.cutoff_rule]} {value}"
+
+
+def _mark(image: int) -> str:
+    """An image cell: ■ for 1, □ for 0."""
+    return "■" if image else "□"
 
 
 def _ei(value: float) -> str:

@@ -68,6 +68,9 @@ SUBGROUPS_KEYS: Final[tuple[str, ...]] = (
     "density_matrix_valued",
     "image_matrix_binary",
     "image_matrix_valued",
+    "image_cutoff_rule",
+    "image_cutoff_binary",
+    "image_cutoff_valued",
     "ei_groups",
     "ei_groups_valued",
     "ei_whole_binary",
@@ -169,8 +172,9 @@ def subgroups(found: Subgroups) -> dict[str, object]:
     ``<method>_blocks`` (``concor_blocks``, ``louvain_blocks``, ``groups_blocks``, ...): a list
     of member lists in block order; with given block labels also ``<method>_labels``. The
     matrices are lists of rows in block order (``None`` for the cell of a one-member block with
-    itself); the ``ei_groups`` rows are ``block``, ``members``, ``internal``, ``external``,
-    ``ei``.
+    itself); ``image_cutoff_rule`` (``density``, ``block-mean``, ``fixed``) and the cutoffs
+    ``image_cutoff_binary`` and ``image_cutoff_valued`` that drew the image matrices; the
+    ``ei_groups`` rows are ``block``, ``members``, ``internal``, ``external``, ``ei``.
     """
     m = found.matrices
     members = found.members.groupby("block", sort=True)["node"].agg(list)
@@ -186,6 +190,9 @@ def subgroups(found: Subgroups) -> dict[str, object]:
         "density_matrix_valued": _matrix(m.density_valued),
         "image_matrix_binary": _matrix(m.image_binary),
         "image_matrix_valued": _matrix(m.image_valued),
+        "image_cutoff_rule": m.cutoff_rule,
+        "image_cutoff_binary": native(m.cutoff_binary),
+        "image_cutoff_valued": native(m.cutoff_valued),
         "ei_groups": _ei_rows(found.ei_binary),
         "ei_groups_valued": _ei_rows(found.ei_valued),
         "ei_whole_binary": native(found.ei_binary.whole_ei),

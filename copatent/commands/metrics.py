@@ -22,8 +22,10 @@ from copatent.commands._blocks import (
     ConcorTies,
     ConcorTiesOption,
     DepthOption,
+    ImageCutoffOption,
     SelfTies,
     SelfTiesOption,
+    image_cutoff,
 )
 from copatent.commands._options import JsonOption
 
@@ -145,6 +147,7 @@ def metrics(
     self_ties: SelfTiesOption = SelfTies.reciprocal,
     depth: DepthOption = DEFAULT_DEPTH,
     concor_ties: ConcorTiesOption = ConcorTies.valued,
+    cutoff: ImageCutoffOption = "density",
     as_json: JsonOption = False,
 ) -> None:
     """Indicators and node measures of any edge list (UTF-8 CSV), without a server.
@@ -180,11 +183,15 @@ def metrics(
     values, numerically if all are numbers); blocks_method; block_modularity (Newman Q of the
     partition on W + W^T); density_matrix_binary, density_matrix_valued (block densities,
     diagonal cells left out of diagonal blocks; null for a one-member block's own cell);
-    image_matrix_binary, image_matrix_valued (1 where the density >= the whole network's);
+    image_matrix_binary, image_matrix_valued (1 where the block density >= the cutoff of the
+    same kind); image_cutoff_rule (density, block-mean or fixed: --image-cutoff),
+    image_cutoff_binary, image_cutoff_valued (the cutoffs used: the whole network's densities,
+    the means of the block densities, or the number given);
     ei_groups, ei_groups_valued (per block: block, members, internal, external, ei);
     ei_whole_binary, ei_whole_valued (Krackhardt & Stern, whole network);
     ei_sum_of_groups_binary (the sum of the block rows, as some studies print their "entire
-    network" row). Undirected: E-I counts each edge once.
+    network" row). Undirected: E-I counts each edge once. --image-cutoff, like the CONCOR
+    options, needs one of --groups and --concor.
     """
     from copatent.analytics import metrics as measures  # noqa: PLC0415
     from copatent.commands import _json  # noqa: PLC0415
@@ -200,6 +207,9 @@ def metrics(
     ]
     if given and not concor:
         raise InputError(f"{', '.join(given)}: CONCOR options; add --concor")
+    alpha = image_cutoff(cutoff)
+    if groups is None and not concor and _from_command_line(ctx, "cutoff"):
+        raise InputError("--image-cutoff: an option of the blocks; add --groups or --concor")
     blocks: measures.Groups | measures.Concor | None = None
     if concor:
         blocks = measures.Concor(
@@ -219,6 +229,7 @@ def metrics(
         edges_source=str(edges),
         nodes_source=str(nodes) if nodes is not None else "nodes",
         blocks=blocks,
+        image_cutoff=alpha,
     )
     if as_json:
         emit_json(_json.metrics(result))

@@ -14,8 +14,10 @@ from copatent.commands._blocks import (
     ConcorTies,
     ConcorTiesOption,
     DepthOption,
+    ImageCutoffOption,
     SelfTies,
     SelfTiesOption,
+    image_cutoff,
 )
 from copatent.commands._options import (
     DEFAULT_CONNECTION,
@@ -57,6 +59,7 @@ def subgroups_command(
     self_ties: SelfTiesOption = SelfTies.reciprocal,
     depth: DepthOption = DEFAULT_DEPTH,
     concor_ties: ConcorTiesOption = ConcorTies.valued,
+    cutoff: ImageCutoffOption = "density",
     out: Annotated[Path, typer.Option(file_okay=False, help="Folder for the CSV tables.")] = Path(
         "subgroups"
     ),
@@ -68,12 +71,15 @@ def subgroups_command(
 
     Writes into --out, per scale, period and method: <scale>_<period>_<method>_members.csv (node,
     block, weighted degree and its tier), _blocks.csv (size, share and core member of each block),
-    _density_binary.csv, _density_valued.csv, _image_binary.csv, _image_valued.csv and _ei.csv
-    (per block, the whole network, and the sum of the block rows that the study prints as its
-    "entire network"); and summary.csv, one row per scale, period and method (blocks, modularity
-    on W + W^T, whole-network densities, E-I), to compare the methods side by side. With the
-    neo4j engine each node also gets the property <method>_<start>_<end> = its block (e.g.
-    leiden_2016_2020), for colouring in Neo4j Browser.
+    _density_binary.csv, _density_valued.csv, _image_binary.csv, _image_valued.csv (1 where
+    the block density >= the --image-cutoff of the same kind) and _ei.csv (per block, the whole
+    network, and the sum of the block rows that the study prints as its "entire network"); and
+    summary.csv, one row per scale, period and method (blocks, modularity on W + W^T,
+    whole-network densities, the image cutoff's rule and its binary and valued values, E-I), to
+    compare the methods side by side. --json: the same per partition, with image_cutoff_rule,
+    image_cutoff_binary and image_cutoff_valued. With the neo4j engine each node also gets the
+    property <method>_<start>_<end> = its block (e.g. leiden_2016_2020), for colouring in Neo4j
+    Browser.
     """
     import dataclasses  # noqa: PLC0415
 
@@ -86,6 +92,7 @@ def subgroups_command(
     from copatent.files import writable_folder  # noqa: PLC0415
     from copatent.report.subgroups import write_subgroups  # noqa: PLC0415
 
+    alpha = image_cutoff(cutoff)
     periods = chosen_periods(period, default=(DEFAULT_BASELINE,))
     scales = chosen_scales(scale or [RegionScale.all])
     methods = tuple(
@@ -107,6 +114,7 @@ def subgroups_command(
             depth=depth,
             self_ties=self_ties.value,
             binary=concor_ties is ConcorTies.binary,
+            image_cutoff=alpha,
         )
         if db is not None:
             publish.collaborations(db, result)

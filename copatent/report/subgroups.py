@@ -1,7 +1,7 @@
 """The CSV tables of ``copatent subgroups``.
 
 Per scale, period and partition the members, blocks, density and image matrices and E-I, and one
-summary row each.
+summary row each (which also records the image matrices' cutoffs).
 """
 
 from __future__ import annotations
@@ -39,7 +39,12 @@ def write_subgroups(found: Sequence[PeriodSubgroups], out: Path) -> list[Path]:
 
 
 def summary(found: Sequence[PeriodSubgroups]) -> pd.DataFrame:
-    """One row per scale, period and partition: blocks, modularity, densities, E-I."""
+    """One row per scale, period and partition: blocks, modularity, densities, E-I.
+
+    ``image_cutoff_rule`` (``density``, ``block-mean`` or ``fixed``), ``image_cutoff_binary`` and
+    ``image_cutoff_valued``: the cutoffs the partition's ``_image_binary.csv`` and
+    ``_image_valued.csv`` were drawn with.
+    """
     return pd.DataFrame(
         [
             {
@@ -51,6 +56,9 @@ def summary(found: Sequence[PeriodSubgroups]) -> pd.DataFrame:
                 "modularity": g.modularity,
                 "density_binary": g.matrices.whole_binary,
                 "density_valued": g.matrices.whole_valued,
+                "image_cutoff_rule": g.matrices.cutoff_rule,
+                "image_cutoff_binary": g.matrices.cutoff_binary,
+                "image_cutoff_valued": g.matrices.cutoff_valued,
                 "ei_whole_binary": g.ei_binary.whole_ei,
                 "ei_whole_valued": g.ei_valued.whole_ei,
                 "ei_sum_of_groups_binary": g.ei_binary.sum_of_groups_ei,

@@ -234,8 +234,10 @@ def test_cli_subgroups_agree_across_engines_and_reach_the_graph(
 ) -> None:
     """`copatent subgroups`: CONCOR blocks are the same from both engines (the same network), the
     Leiden blocks are as good by modularity, and the neo4j engine writes each province's blocks
-    as concor_2016_2020, louvain_2016_2020 and leiden_2016_2020 for Browser."""
-    common = ["subgroups", "--scale", "province", "--method", "all", "--json"]
+    as concor_2016_2020, louvain_2016_2020 and leiden_2016_2020 for Browser. The images are drawn
+    with the study's rule (--image-cutoff block-mean) by both."""
+    common = ["subgroups", "--scale", "province", "--method", "all", "--json",
+              "--image-cutoff", "block-mean"]  # fmt: skip
     neo = run_cli(neo4j_server, *common, "--out", str(tmp_path / "neo"))
     mem = run_cli(neo4j_server, *common, "--out", str(tmp_path / "mem"), "--engine", "memory",
                   "--input", str(_sample_file(tmp_path_factory)))  # fmt: skip
@@ -244,8 +246,10 @@ def test_cli_subgroups_agree_across_engines_and_reach_the_graph(
     ours = {g["blocks_method"]: g for g in json.loads(neo.stdout)["subgroups"]}
     theirs = {g["blocks_method"]: g for g in json.loads(mem.stdout)["subgroups"]}
     assert set(ours) == set(theirs) == {"concor", "louvain", "leiden"}
-    for key in ("members", "blocks", "density_matrix_binary", "image_matrix_valued", "ei_groups"):
+    for key in ("members", "blocks", "density_matrix_binary", "image_matrix_valued", "ei_groups",
+                "image_cutoff_rule", "image_cutoff_binary", "image_cutoff_valued"):  # fmt: skip
         assert ours["concor"][key] == theirs["concor"][key], key
+    assert ours["concor"]["image_cutoff_rule"] == "block-mean"
     assert 2 <= len(ours["concor"]["blocks"]) <= 4
     for method in ("louvain", "leiden"):
         assert abs(ours[method]["block_modularity"] - theirs[method]["block_modularity"]) <= 0.01
@@ -258,6 +262,7 @@ def test_cli_subgroups_agree_across_engines_and_reach_the_graph(
     summary = pd.read_csv(tmp_path / "neo" / "summary.csv", encoding="utf-8-sig")
     assert summary["method"].tolist() == ["concor", "louvain", "leiden"]
     assert_allclose(summary["modularity"], [ours[m]["block_modularity"] for m in summary["method"]])
+    assert summary["image_cutoff_rule"].tolist() == ["block-mean"] * 3
 
 
 def test_cli_detect_on_the_network_agrees_across_engines(

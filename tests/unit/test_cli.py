@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -108,3 +110,65 @@ def test_detect_says_when_no_statistics_row_names_a_region(tmp_path: Path) -> No
     assert isinstance(result.exception, InputError)
     assert "no row of column region names a province" in str(result.exception)
     assert "row 2: 'Atlantis'" in str(result.exception)
+
+
+def test_subgroups_image_cutoff_reaches_the_json_and_the_csv_set(tmp_path: Path) -> None:
+    """--image-cutoff block-mean on the memory engine: each partition's image is 1 exactly where
+    its density reaches the mean of its block densities; summary.csv records rule and cutoffs."""
+    export = tmp_path / "sample.csv"
+    sample.write(sample.generate(800, seed=3), export)
+    args = ["subgroups", "--engine", "memory", "--input", str(export), "--restarts", "1",
+            "--scale", "province", "--method", "concor", "--method", "louvain", "--json"]  # fmt: skip
+    runs = {}
+    for cutoff in ("density", "block-mean"):
+        out = tmp_path / cutoff
+        result = CliRunner().invoke(cli.app, [*args, "--image-cutoff", cutoff, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        runs[cutoff] = json.loads(result.stdout)["subgroups"]
+        summary = pd.read_csv(out / "summary.csv", encoding="utf-8-sig")
+        assert summary["image_cutoff_rule"].tolist() == [cutoff, cutoff]
+        for kind in ("binary", "valued"):
+            assert summary[f"image_cutoff_{kind}"].tolist() == pytest.approx(
+                [g[f"image_cutoff_{kind}"] for g in runs[cutoff]]
+            )
+        image = pd.read_csv(out / "province_2016-2020_concor_image_valued.csv",
+                            encoding="utf-8-sig", index_col="from")  # fmt: skip
+        assert image.to_numpy().tolist() == runs[cutoff][0]["image_matrix_valued"]
+    whole = pd.read_csv(tmp_path / "density" / "summary.csv", encoding="utf-8-sig")
+    for g, default in zip(runs["block-mean"], runs["density"], strict=True):
+        assert g["blocks_method"] == default["blocks_method"]
+        assert g["density_matrix_valued"] == default["density_matrix_valued"]  # only the image
+        for kind in ("binary", "valued"):
+            density = np.array(g[f"density_matrix_{kind}"], dtype=float)  # None (no cells): NaN
+            mean = np.nanmean(density)
+            assert g[f"image_cutoff_{kind}"] == pytest.approx(mean)
+            assert g[f"image_cutoff_{kind}"] != pytest.approx(default[f"image_cutoff_{kind}"])
+            expected = np.where(np.isnan(density), 0, density >= mean).astype(int).tolist()
+            assert g[f"image_matrix_{kind}"] == expected
+            # the default: the whole network's density (summary.csv's density_ columns)
+            assert default[f"image_cutoff_{kind}"] == pytest.approx(
+                whole.loc[whole["method"] == g["blocks_method"], f"density_{kind}"].item()
+            )
+
+
+@pytest.mark.parametrize("value", ["median", "-2"])
+def test_subgroups_bad_image_cutoff_fails_before_any_work(tmp_path: Path, value: str) -> None:
+    export = tmp_path / "never-read.csv"
+    export.write_text("not an export\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["subgroups", "--engine", "memory", "--input", str(export), "--image-cutoff", value,
+            "--out", str(out)]  # fmt: skip
+    result = CliRunner().invoke(cli.app, args)
+    assert isinstance(result.exception, InputError)
+    assert str(result.exception) == (
+        f"--image-cutoff {value!r}: expected density, block-mean or a number >= 0"
+    )
+    assert not out.exists()
+
+
+def test_image_cutoff_rule_names_match_the_analytics() -> None:
+    """The command line keeps its own copy of the names (it starts without numpy)."""
+    from copatent.analytics import subgroups
+    from copatent.commands import _blocks
+
+    assert _blocks.CUTOFF_RULES == subgroups.CUTOFF_RULES

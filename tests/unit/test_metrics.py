@@ -611,3 +611,102 @@ def test_cli_json_has_ucinet_valued_centralization(tmp_path: Path) -> None:
     assert found["out_centralization_maxtie_pct"] == pytest.approx(100 * (3 + 5) / (4 * 3))
     assert found["in_centralization_maxtie_pct"] == pytest.approx(100 * (4 + 1) / (4 * 3))
     assert found["out_centralization_valued_pct"] == pytest.approx(100 * (3 + 5) / 4)
+
+
+# -- the image matrices' cutoff: --image-cutoff (issue 13 item 2)
+
+# The hand-worked network of tests/unit/test_subgroups.py (HAND_ARCS): blocks {a, b, c}, {d, e};
+# binary densities 2/6, 1/6 / 0, 1 (whole network 5/20 = 0.25, block mean 0.375); valued
+# densities 1, 0.5 / 0, 3 (whole network 15/20 = 0.75, block mean 1.125).
+HAND_EDGES = "source,target,weight\na,b,4\nb,c,2\na,d,3\nd,e,1\ne,d,5\n"
+HAND_GROUPS = "node,side\na,1\nb,1\nc,1\nd,2\ne,2\n"
+
+
+def hand_files(tmp_path: Path) -> list[str]:
+    edges = write(tmp_path / "e.csv", HAND_EDGES)
+    groups = write(tmp_path / "g.csv", HAND_GROUPS)
+    return ["--edges", str(edges), "--groups", f"{groups}:side"]
+
+
+@pytest.mark.parametrize(
+    ("option", "rule", "alphas", "images"),
+    [
+        ([], "density", [0.25, 0.75], [[[1, 0], [0, 1]], [[1, 0], [0, 1]]]),
+        (["--image-cutoff", "density"], "density", [0.25, 0.75],
+         [[[1, 0], [0, 1]], [[1, 0], [0, 1]]]),
+        (["--image-cutoff", "block-mean"], "block-mean", [0.375, 1.125],
+         [[[0, 0], [0, 1]], [[0, 0], [0, 1]]]),
+        (["--image-cutoff", "2.5"], "fixed", [2.5, 2.5], [[[0, 0], [0, 0]], [[0, 0], [0, 1]]]),
+    ],
+    ids=["default", "density", "block-mean", "fixed-2.5"],
+)  # fmt: skip
+def test_cli_image_cutoff_json(
+    tmp_path: Path, option: list[str], rule: str, alphas: list[float], images: list[list[int]]
+) -> None:
+    report = run_json(*hand_files(tmp_path), *option)
+    assert report["image_cutoff_rule"] == rule
+    assert_allclose([report["image_cutoff_binary"], report["image_cutoff_valued"]], alphas)
+    assert [report["image_matrix_binary"], report["image_matrix_valued"]] == images
+    assert_allclose(report["density_matrix_valued"], [[1, 0.5], [0, 3]])  # whatever the rule
+    keys = list(report)
+    at = keys.index("image_matrix_valued")
+    assert keys[at + 1 : at + 4] == ["image_cutoff_rule", "image_cutoff_binary",
+                                     "image_cutoff_valued"]  # fmt: skip
+
+
+def test_cli_image_cutoff_with_concor(tmp_path: Path) -> None:
+    report = run_json("--edges", str(SNA / "krackhardt_advice.csv"), "--concor",
+                      "--image-cutoff", "block-mean")  # fmt: skip
+    density = np.array(report["density_matrix_binary"], dtype=float)
+    assert report["image_cutoff_binary"] == pytest.approx(np.nanmean(density))
+    assert report["image_matrix_binary"] == (density >= np.nanmean(density)).astype(int).tolist()
+
+
+def test_cli_image_cutoff_is_named_in_the_printed_matrix(tmp_path: Path) -> None:
+    args = ["metrics", *hand_files(tmp_path), "--image-cutoff", "block-mean"]
+    result = CliRunner().invoke(cli.app, args, env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    assert "binary: ■ image 1 where ≥ block mean 0.3750, else □" in result.stdout
+    assert "valued: ■ image 1 where ≥ block mean 1.1250, else □" in result.stdout
+    # each density carries the mark of its own kind's image: block 1's own cell is 0 in both;
+    # block 2's own cell 1 in both
+    assert "□ 0.333 · □ 1.000" in result.stdout
+    assert "■ 1.000 · ■ 3.000" in result.stdout
+    fixed = CliRunner().invoke(cli.app, [*args[:-1], "0.5"], env={"COLUMNS": "160"})
+    assert "binary: ■ image 1 where ≥ fixed alpha 0.5000" in fixed.stdout
+    # a fixed 0.5: binary 1/6 is 0, valued 0.5 is 1, in the same cell
+    assert "□ 0.167 · ■ 0.500" in fixed.stdout
+    default = CliRunner().invoke(cli.app, args[:-2], env={"COLUMNS": "160"})
+    assert "binary: ■ image 1 where ≥ whole-network density 0.2500" in default.stdout
+    assert "valued: ■ image 1 where ≥ whole-network density 0.7500" in default.stdout
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("foo", True, "--image-cutoff 'foo': expected density, block-mean or a number >= 0"),
+        ("-1", True, "--image-cutoff '-1': expected density, block-mean or a number >= 0"),
+        ("nan", True, "--image-cutoff 'nan': expected"),
+        ("inf", True, "--image-cutoff 'inf': expected"),
+        ("Block-Mean", True, "--image-cutoff 'Block-Mean': expected"),
+        ("2", False, "--image-cutoff: an option of the blocks; add --groups or --concor"),
+    ],
+    ids=["word", "negative", "nan", "inf", "capitals", "without-blocks"],
+)
+def test_cli_bad_image_cutoff_is_one_line_exit_6(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    case: tuple[str, bool, str],
+) -> None:
+    value, partition, expected = case
+    files = hand_files(tmp_path) if partition else hand_files(tmp_path)[:2]
+    argv = ["copatent", "metrics", *files, "--image-cutoff", value, "--json"]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as caught:
+        cli.main()
+    assert caught.value.code == 6
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert expected in captured.err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pandas as pd
@@ -164,6 +165,125 @@ def test_block_densities_average_back_to_the_whole_density(
     assert (
         (m.image_binary == 1) == (np.nan_to_num(m.density_binary, nan=-1) >= m.whole_binary)
     ).all()
+
+
+# -- image matrices: the cutoff (issue 13 item 2)
+
+# Five nodes, block 1 = {a, b, c}, block 2 = {d, e}; arcs a->b 4, b->c 2, a->d 3, d->e 1, e->d 5.
+# Cells (diagonal left out): 1->1 3*2 = 6, 1->2 3*2 = 6, 2->1 2*3 = 6, 2->2 2*1 = 2; 20 in all.
+#   binary densities: 1->1 2/6, 1->2 1/6, 2->1 0/6, 2->2 2/2
+#   valued densities: 1->1 (4+2)/6 = 1, 1->2 3/6, 2->1 0, 2->2 (1+5)/2 = 3
+# whole network:     binary 5/20 = 0.25,                 valued 15/20 = 0.75
+# mean of the blocks: binary (2/6+1/6+0+1)/4 = 0.375,     valued (1+0.5+0+3)/4 = 1.125
+# The big block weighs 6 cells in the whole density and 1 of 4 in the block mean, so block 1's
+# own cell (1/3 binary, 1 valued) lies between the two cutoffs: 1 under "density", 0 under
+# "block-mean". A fixed 0.5: binary only 2->2; valued 1->1, 1->2 (0.5 >= 0.5) and 2->2.
+HAND_ARCS = [(0, 1, 4.0), (1, 2, 2.0), (0, 3, 3.0), (3, 4, 1.0), (4, 3, 5.0)]
+HAND_LABELS = [1, 1, 1, 2, 2]
+
+
+def hand_matrix() -> np.ndarray:
+    x = np.zeros((5, 5))
+    for s, t, w in HAND_ARCS:
+        x[s, t] = w
+    return x
+
+
+@pytest.mark.parametrize(
+    ("cutoff", "rule", "alphas", "image_binary", "image_valued"),
+    [
+        ("density", "density", (0.25, 0.75), [[1, 0], [0, 1]], [[1, 0], [0, 1]]),
+        ("block-mean", "block-mean", (0.375, 1.125), [[0, 0], [0, 1]], [[0, 0], [0, 1]]),
+        (0.5, "fixed", (0.5, 0.5), [[0, 0], [0, 1]], [[1, 1], [0, 1]]),
+    ],
+    ids=["whole-density", "block-mean", "fixed-0.5"],
+)
+def test_image_cutoff_rules_by_hand(
+    cutoff: subgroups.ImageCutoff,
+    rule: str,
+    alphas: tuple[float, float],
+    image_binary: list[list[int]],
+    image_valued: list[list[int]],
+) -> None:
+    m = subgroups.block_matrices(hand_matrix(), HAND_LABELS, cutoff=cutoff)
+    assert_allclose(m.density_binary, [[2 / 6, 1 / 6], [0, 1]])
+    assert_allclose(m.density_valued, [[1, 0.5], [0, 3]])
+    assert m.cutoff_rule == rule
+    assert_allclose((m.cutoff_binary, m.cutoff_valued), alphas)
+    assert m.image_binary.tolist() == image_binary
+    assert m.image_valued.tolist() == image_valued
+    assert_allclose((m.whole_binary, m.whole_valued), (0.25, 0.75))  # whatever the rule
+
+
+def test_block_mean_leaves_out_a_one_member_blocks_own_cell() -> None:
+    # a->b, b->a, c->a; blocks {a, b}, {c}: binary densities 1, 0 / 1/2, NaN -> mean of 3 = 0.5
+    x = np.zeros((3, 3))
+    x[0, 1] = x[1, 0] = x[2, 0] = 1
+    m = subgroups.block_matrices(x, [1, 1, 2], cutoff="block-mean")
+    assert m.cutoff_binary == pytest.approx(0.5)
+    assert m.image_binary.tolist() == [[1, 0], [1, 0]]
+
+
+def table3(scale: str) -> pd.DataFrame:
+    """The study's Table 3 (../shared/reference-data/study), one scale, as a 4 x 4 frame."""
+    rows = pd.read_csv(reference_data() / "study" / "table3_blocks_2016_2020.csv")
+    return rows[rows["scale"] == scale].sort_values(["from_block", "to_block"])
+
+
+def test_block_mean_reproduces_the_studys_provincial_table_3() -> None:
+    rows = table3("province")
+    density = rows["density"].to_numpy().reshape(4, 4)
+    alpha = subgroups.image_alpha(density, "block-mean", whole=math.nan)
+    # the study's 16 provincial densities sum to 70.98: mean 4.43625, printed as 4.44
+    assert alpha == pytest.approx(70.98 / 16)
+    assert round(alpha, 2) == 4.44
+    # its printed image column is 1 exactly where density >= that mean, in all 16 cells
+    assert subgroups.image(density, alpha).ravel().tolist() == rows["image"].tolist()
+
+
+def test_block_mean_does_not_give_the_studys_municipal_image() -> None:
+    # DESIGN.md item 10: the municipal image fits no rule; e.g. block 4->4 at 2.60 is above the
+    # mean of its 16 densities (39.80 / 16 = 2.4875) but printed 0
+    rows = table3("city")
+    density = rows["density"].to_numpy().reshape(4, 4)
+    alpha = subgroups.image_alpha(density, "block-mean", whole=math.nan)
+    assert alpha == pytest.approx(2.4875)
+    assert subgroups.image(density, alpha).ravel().tolist() != rows["image"].tolist()
+
+
+@pytest.mark.parametrize(
+    "cutoff",
+    ["mean", "", -0.1, math.nan, math.inf],
+    ids=["name", "empty", "negative", "nan", "inf"],
+)
+def test_a_bad_image_cutoff_is_refused(cutoff: subgroups.ImageCutoff) -> None:
+    with pytest.raises(ValueError, match="image cutoff"):
+        subgroups.block_matrices(hand_matrix(), HAND_LABELS, cutoff=cutoff)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    x=arrays(np.float64, (6, 6), elements=st.sampled_from([0.0, 0.0, 1.0, 4.0])),
+    labels=arrays(np.int64, 6, elements=st.integers(1, 3)),
+    cutoff=st.one_of(st.sampled_from(subgroups.CUTOFF_RULES), st.floats(0, 5, allow_nan=False)),
+)
+def test_image_is_one_exactly_where_the_density_reaches_the_cutoff(
+    x: np.ndarray, labels: np.ndarray, cutoff: subgroups.ImageCutoff
+) -> None:
+    np.fill_diagonal(x, 0.0)
+    m = subgroups.block_matrices(x, labels, cutoff=cutoff)
+    for density, image, alpha, whole in (
+        (m.density_binary, m.image_binary, m.cutoff_binary, m.whole_binary),
+        (m.density_valued, m.image_valued, m.cutoff_valued, m.whole_valued),
+    ):
+        if cutoff == "density":
+            expected = whole
+        elif cutoff == "block-mean":
+            expected = float(np.nanmean(density))  # each block pair once, NaN cells left out
+        else:
+            expected = float(cutoff)
+        assert alpha == pytest.approx(expected)
+        assert ((image == 1) == (np.nan_to_num(density, nan=-1) >= alpha)).all()
 
 
 @settings(max_examples=60, deadline=None)
