@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import typer
 from rich.markup import escape
@@ -297,32 +297,44 @@ def _print_comparison(comparison: StudyComparison) -> None:
         "difference = copatent - study; agrees: copatent rounds to the study's printed value",
         *comparison.notes,
     ]
-    table = Table(
-        title="the study's Table 1 beside copatent's",
-        title_justify="left",
-        caption="\n".join(escape(line) for line in captions),
-        caption_justify="left",
-    )
-    for name in ("scale", "period", "indicator"):
-        table.add_column(name)
-    for name in ("study", "copatent", "difference", "rel. diff. %"):
-        table.add_column(name, justify="right")
-    table.add_column("agrees")
-    for row in comparison.table.to_dict("records"):
-        computed = float(row["copatent"])
-        difference = float(row["difference"])
-        relative = float(row["relative_difference_pct"])
-        table.add_row(
-            str(row["scale"]),
-            str(row["period"]),
-            str(row["indicator"]),
-            _fmt(float(row["study"])),
-            "-" if math.isnan(computed) else _fmt(computed),
-            "-" if math.isnan(difference) else _signed(difference),
-            "-" if math.isnan(relative) else f"{relative:+.1f}",
-            "yes" if row["agrees"] else "no",
+    frame = comparison.table
+    scales = list(dict.fromkeys(frame["scale"]))
+    for i, scale in enumerate(scales):
+        table = Table(
+            title=f"the study's Table 1 beside copatent's: {scale}",
+            title_justify="left",
+            caption="\n".join(escape(line) for line in captions) if i == len(scales) - 1 else None,
+            caption_justify="left",
         )
-    console.print(table)
+        table.add_column("period")
+        table.add_column("indicator")
+        for name in ("study", "copatent", "diff.", "diff. %"):
+            table.add_column(name, justify="right")
+        table.add_column("agrees")
+        for row in frame[frame["scale"] == scale].to_dict("records"):
+            computed = float(row["copatent"])
+            difference = float(row["difference"])
+            relative = float(row["relative_difference_pct"])
+            period = str(row["period"])
+            table.add_row(
+                f"{period[:5]}{period[7:]}" if len(period) == 9 else period,
+                _COMPARED.get(str(row["indicator"]), str(row["indicator"])),
+                _fmt(float(row["study"])),
+                "-" if math.isnan(computed) else _fmt(computed),
+                "-" if math.isnan(difference) else _signed(difference),
+                "-" if math.isnan(relative) else f"{relative:+.1f}",
+                "yes" if row["agrees"] else "no",
+            )
+        console.print(table)
+
+
+_COMPARED: Final = {
+    "avg_clustering": "clustering",
+    "avg_path_length": "path length",
+    "out_centralization_pct": "out-centr. %",
+    "in_centralization_pct": "in-centr. %",
+}
+"""Short labels of the study's indicators in the printed comparison (the CSV has the full ones)."""
 
 
 def _signed(value: float) -> str:

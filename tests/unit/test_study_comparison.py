@@ -188,5 +188,5 @@ def test_analyze_prints_the_comparison(export: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli.app, args, env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "the study's Table 1 beside copatent's" in result.output
-    assert "out_centralization_pct" in result.output
+    assert "out-centr. %" in result.output
     assert "study: Hu, Shi, Wei" in result.output  # the source, in the caption
