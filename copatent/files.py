@@ -33,7 +33,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, Final, TextIO
 
 from copatent._errors import OutputError
@@ -145,8 +145,9 @@ def reason(exc: OSError) -> str:
 class Staging:
     """The files of one run, written in a hidden folder and renamed into ``folder`` together.
 
-    Made by :func:`staged`; each method takes a plain file name (no folder) and returns the
-    path the file will have in ``folder`` once the run's files are in place.
+    Made by :func:`staged`; each method takes a file name, plain or inside one subfolder
+    (``figures/fig1.png``), and returns the path the file will have in ``folder`` once the run's
+    files are in place.
     """
 
     def __init__(self, folder: Path, scratch: Path) -> None:
@@ -183,11 +184,14 @@ class Staging:
 
     @contextlib.contextmanager
     def _file(self, name: str, mode: str, **options: Any) -> Iterator[IO[Any]]:
-        if name in self._names or Path(name).name != name or name in ("", ".", ".."):
-            raise ValueError(f"{name!r}: a new plain file name is needed")
+        parts = PurePosixPath(name).parts
+        plain = 1 <= len(parts) <= 2 and all(p not in ("", ".", "..", "/") for p in parts)
+        if name in self._names or not plain or "\\" in name or str(PurePosixPath(*parts)) != name:
+            raise ValueError(f"{name!r}: a new file name is needed (plain, or in one subfolder)")
         target = self.folder / name
         path = self._scratch / name
         try:
+            path.parent.mkdir(exist_ok=True)
             with path.open(mode, **options) as handle:
                 yield handle
                 handle.flush()
@@ -207,6 +211,7 @@ class Staging:
         for name in self._names:
             target = self.folder / name
             try:
+                target.parent.mkdir(exist_ok=True)
                 (self._scratch / name).replace(target)
             except OSError as exc:
                 raise OutputError(

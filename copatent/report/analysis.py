@@ -23,6 +23,13 @@ def write_analysis(
     With ``comparison`` also ``study_comparison.csv`` (its table, the header alone when the run
     has nothing the study prints).
     """
+    return files.write_tables(out, analysis_tables(result, comparison=comparison))
+
+
+def analysis_tables(
+    result: Analysis, *, comparison: StudyComparison | None = None
+) -> dict[str, pd.DataFrame]:
+    """The tables of :func:`write_analysis`, by file name."""
     tables: dict[str, pd.DataFrame] = {
         "table1.csv": result.table1(),
         "edge_tiers.csv": result.edge_tiers(),
@@ -34,4 +41,4 @@ def write_analysis(
         tables[f"centrality_{stem}.csv"] = t.centrality
         tables[f"flow_{stem}.csv"] = t.flow
         tables[f"edges_{stem}.csv"] = t.edges
-    return files.write_tables(out, tables)
+    return tables

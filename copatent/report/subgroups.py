@@ -19,6 +19,11 @@ from copatent.analytics.subgroups import PeriodSubgroups, Subgroups
 
 def write_subgroups(found: Sequence[PeriodSubgroups], out: Path) -> list[Path]:
     """``summary.csv`` and seven tables per partition, into ``out`` (created), as one set."""
+    return files.write_tables(out, subgroup_tables(found))
+
+
+def subgroup_tables(found: Sequence[PeriodSubgroups]) -> dict[str, pd.DataFrame]:
+    """The tables of :func:`write_subgroups`, by file name."""
     tables = {"summary.csv": summary(found)}
     for item in found:
         g = item.subgroups
@@ -35,7 +40,7 @@ def write_subgroups(found: Sequence[PeriodSubgroups], out: Path) -> list[Path]:
         }
         for kind, frame in frames.items():
             tables[f"{stem}_{kind}.csv"] = frame
-    return files.write_tables(out, tables)
+    return tables
 
 
 def summary(found: Sequence[PeriodSubgroups]) -> pd.DataFrame:

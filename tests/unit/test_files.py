@@ -301,3 +301,17 @@ def test_detect_escapes_a_text_factor_in_the_risk_table(tmp_path: Path) -> None:
     assert {row[0] for row in means[1:]} == {"'=kind"}
     for path in out.glob("*.csv"):
         assert not any(runs_as_formula(c) for row in read_cells(path) for c in row), path.name
+
+
+def test_a_set_may_hold_files_in_one_subfolder(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    with files.staged(out) as staging:
+        staging.write_text("report.html", "<p>x</p>")
+        with staging.binary("figures/fig1.png") as handle:
+            handle.write(b"png")
+        assert not (out / "figures").exists()  # nothing in place before the set is complete
+    assert (out / "figures" / "fig1.png").read_bytes() == b"png"
+    assert (out / "report.html").read_text() == "<p>x</p>"
+    for bad in ("a/b/c.txt", "../x.txt", "/x.txt", "a/../b.txt", "./a.txt", "a\\b.txt"):
+        with files.staged(out) as staging, pytest.raises(ValueError, match="file name"):
+            staging.write_text(bad, "x")
