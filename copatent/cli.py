@@ -14,7 +14,7 @@ import typer
 
 from copatent import __version__
 from copatent._errors import CopatentError
-from copatent.commands import analyze, db, detect, graph, load, metrics, sample, subgroups
+from copatent.commands import analyze, db, detect, graph, load, metrics, report, sample, subgroups
 from copatent.commands._options import OnceCommand
 
 app = typer.Typer(
@@ -31,6 +31,7 @@ app.command("analyze", cls=OnceCommand)(analyze.analyze)
 app.command("subgroups", cls=OnceCommand)(subgroups.subgroups_command)
 app.command("metrics", cls=OnceCommand)(metrics.metrics)
 app.command("detect", cls=OnceCommand)(detect.detect)
+app.command("report", cls=OnceCommand)(report.report)
 
 
 def _version(value: bool) -> None:

@@ -195,14 +195,14 @@ def detect(
         given = " ".join(f"--scale {s.value}" for s in scale or [RegionScale.province])
         raise InputError(f"{given} needs {len(scales)} --factors file(s), got {len(files)}")
     paths = dict(zip(scales, files, strict=True))
-    statistics = {s: regional.Statistics(_read(path), str(path)) for s, path in paths.items()}
+    statistics = {s: regional.Statistics(read_table(path), str(path)) for s, path in paths.items()}
     chosen = chosen_periods(period, default=(DEFAULT_BASELINE,))
     with engines.open_engine(settings, connection.settings) as (engine, db):
         computed = engines.analyze(engine, scales=scales, periods=chosen, baseline=chosen[-1])
         if db is not None:
             publish.collaborations(db, computed)
     require_edges(computed)
-    with _named_as_options():
+    with named_as_options():
         found = regional.detect_regions(
             computed, statistics, y=y or DEFAULT_Y, xs=x or (), **options
         )
@@ -258,7 +258,7 @@ def parse_discretization(text: str) -> Discretization:
 
 
 @contextlib.contextmanager
-def _named_as_options() -> Iterator[None]:
+def named_as_options() -> Iterator[None]:
     """The errors whose messages name the analytics' parameters, reworded with the options."""
     from copatent.analytics.discretization import ClassesError  # noqa: PLC0415
     from copatent.analytics.regional import UnknownMeasureError  # noqa: PLC0415
@@ -296,8 +296,8 @@ def _on_table(
 
     if y is None or not xs:
         raise InputError("--data needs --y COLUMN and at least one --x COLUMN")
-    table = _read(data)
-    with _named_as_options():
+    table = read_table(data)
+    with named_as_options():
         found = detect(table, y, xs, source=str(data), **options)
     written = _write(out, _tables(data.stem, found))
     if as_json:
@@ -328,7 +328,7 @@ def _say_written(out: Path | None, written: list[str]) -> None:
         console.print(f"{len(written)} tables written to {out}/", markup=False, highlight=False)
 
 
-def _read(path: Path) -> pd.DataFrame:
+def read_table(path: Path) -> pd.DataFrame:
     """A CSV or XLSX table as text cells, header on row 1; one line naming the file if not."""
     import pandas as pd  # noqa: PLC0415
 

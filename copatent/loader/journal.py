@@ -22,6 +22,7 @@ and the last one describes one state of the graph, with no load written in part.
 
 from __future__ import annotations
 
+import json
 import math
 import shlex
 from collections.abc import Sequence
@@ -184,3 +185,32 @@ def _refusal(unfinished: Sequence[UnfinishedLoad], *, during: bool) -> str:
         return f"{load.describe()}; {why}, so nothing was analysed: {load.remedy()}"
     listed = "; ".join(f"{u.describe()}: {u.remedy()}" for u in unfinished)
     return f"{len(unfinished)} loads are unfinished, so nothing was analysed. {listed}"
+
+
+@dataclass(frozen=True)
+class CompletedLoad:
+    """A completed load as ``(:Load)`` records it: the funnel is a list of step objects."""
+
+    key: str
+    files: tuple[str, ...]
+    patents: int
+    funnel: tuple[dict[str, object], ...]
+    options: dict[str, object]
+    completed_at: str
+
+
+def completed_loads(db: Database) -> tuple[int, tuple[CompletedLoad, ...]]:
+    """The load generation and every completed load, oldest first (``load/completed_loads``)."""
+    row = db.run("load/completed_loads").iloc[0]
+    loads = tuple(
+        CompletedLoad(
+            key=str(item["key"]),
+            files=tuple(str(f) for f in item.get("files") or ()),
+            patents=int(item.get("patents") or 0),
+            funnel=tuple(json.loads(item["funnel"])) if item.get("funnel") else (),
+            options=json.loads(item["options"]) if item.get("options") else {},
+            completed_at=str(item.get("completed_at") or ""),
+        )
+        for item in row["loads"]
+    )
+    return int(row["generation"]), loads

@@ -63,9 +63,8 @@ def table(
         out.append(f"<caption>{html.escape(caption)}</caption>")
     out.append("<thead><tr>")
     numeric = {
-        str(c): pd.api.types.is_numeric_dtype(shown[c].dtype) and not pd.api.types.is_bool_dtype(
-            shown[c].dtype
-        )
+        str(c): pd.api.types.is_numeric_dtype(shown[c].dtype)
+        and not pd.api.types.is_bool_dtype(shown[c].dtype)
         for c in shown.columns
     }
     for c in shown.columns:
