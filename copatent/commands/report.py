@@ -22,7 +22,7 @@ from copatent.commands._options import (
     DEFAULT_ENGINE,
     Connection,
     JsonOption,
-    RegionScale,
+    ScaleChoice,
     chosen_periods,
     chosen_scales,
     grouped,
@@ -56,8 +56,11 @@ class Language(StrEnum):
 @grouped
 def report(
     scale: Annotated[
-        list[RegionScale] | None,
-        typer.Option(help="Scale of the networks, repeatable; all (default) = province and city."),
+        list[ScaleChoice] | None,
+        typer.Option(
+            help="Scale of the networks, repeatable; default province and city; all adds the "
+            "applicant scale (Tables 1-2 only: no map, subgroups or detector of applicants)."
+        ),
     ] = None,
     period: Annotated[
         list[str] | None,
@@ -134,12 +137,15 @@ def report(
     from copatent.report.build import ReportInputs, write_report  # noqa: PLC0415
 
     alpha = image_cutoff(cutoff)
-    scales = chosen_scales(scale or [RegionScale.all])
+    scales = chosen_scales(scale or [ScaleChoice.province, ScaleChoice.city])
+    regional = tuple(s for s in scales if s != "applicant")
     periods = chosen_periods(period)
     (base,) = chosen_periods([baseline])
     files = list(factors or [])
-    if files and len(files) != len(scales):
-        raise InputError(f"--factors: one file per scale ({', '.join(scales)}), got {len(files)}")
+    if files and len(files) != len(regional):
+        raise InputError(
+            f"--factors: one file per regional scale ({', '.join(regional)}), got {len(files)}"
+        )
     try:
         how = parse_discretization(discretize)
     except ValueError as exc:
@@ -262,16 +268,19 @@ def _compute(
     )
     step("subgroups")
     partition = cast("Partition_", asked.partition)
-    parts = subgroups.of_analysis(base, (partition,), image_cutoff=asked.cutoff)
+    regional_base = dataclasses.replace(
+        base, scales=tuple(s for s in base.scales if s != "applicant")
+    )
+    parts = subgroups.of_analysis(regional_base, (partition,), image_cutoff=asked.cutoff)
     if not asked.factors:
         return result, base, parts, []
     step("factor detector")
     statistics = {
         s: regional.Statistics(read_table(path), str(path))
-        for s, path in zip(asked.scales, asked.factors, strict=True)
+        for s, path in zip(regional_base.scales, asked.factors, strict=True)
     }
     with named_as_options():
-        found = regional.detect_regions(base, statistics, y=asked.y, **detect)
+        found = regional.detect_regions(regional_base, statistics, y=asked.y, **detect)
     return result, base, parts, found
 
 
