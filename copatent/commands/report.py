@@ -135,6 +135,7 @@ def report(
     from copatent.commands.detect import parse_discretization  # noqa: PLC0415
     from copatent.files import writable_folder  # noqa: PLC0415
     from copatent.report.build import ReportInputs, write_report  # noqa: PLC0415
+    from copatent.report.fonts import font_face_css  # noqa: PLC0415
 
     alpha = image_cutoff(cutoff)
     scales = chosen_scales(scale or [ScaleChoice.province, ScaleChoice.city])
@@ -213,7 +214,7 @@ def report(
     )
     with _steps(quiet=as_json) as step:
         step("tables, figures and the page")
-        written = write_report(inputs, out, label=_label(lang.value))
+        written = write_report(inputs, out, label=_label(lang.value), font_css=font_face_css)
     page = out / "report.html"
     if as_json:
         emit_json(

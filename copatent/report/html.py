@@ -15,11 +15,10 @@ from typing import Any, Final
 
 import pandas as pd
 
-CSP: Final = (
-    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
-    "base-uri 'none'; form-action 'none'"
-)
-"""Nothing but the page itself and its ``data:`` images and font."""
+from copatent.report.page import CONTENT_SECURITY_POLICY
+
+CSP: Final = CONTENT_SECURITY_POLICY
+"""Nothing but the page itself and its ``data:`` images and font (:mod:`copatent.report.page`)."""
 
 
 def _cell(value: object, decimals: int | None) -> tuple[str, bool]:
@@ -111,7 +110,7 @@ _MARKUP_KEYS: Final = frozenset(
 
 def _marked(value: Any, markup: Any, key: str = "") -> Any:
     if isinstance(value, str):
-        return markup(value) if key in _MARKUP_KEYS or key == "font_css" else value
+        return markup(value) if key in _MARKUP_KEYS or key in ("font_css", "font_stack") else value
     if isinstance(value, Mapping):
         return {k: _marked(v, markup, str(k)) for k, v in value.items()}
     if isinstance(value, Sequence) and not isinstance(value, bytes | str):
