@@ -64,4 +64,4 @@ def test_chinese_is_drawn_with_the_embedded_font(browser: Browser, report: Path)
     )
     assert loaded >= 1
     family = page.run("return getComputedStyle(document.body).fontFamily;")
-    assert family.startswith('"copatent-cjk"') or family.startswith("copatent-cjk")
+    assert family.startswith(('"copatent-cjk"', "copatent-cjk"))
