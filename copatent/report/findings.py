@@ -89,6 +89,7 @@ def findings(
         found += _top(scale, last, tables.centrality, label, top)
         found += _flow(scale, last, tables.flow, label)
         found += _arcs(analysis, scale, label)
+        found += _geography(scale, last, tables.edges, tables.centrality, label)
     for part in subgroups:
         found += _subgroups(part, label)
     for detection in detections:
@@ -263,3 +264,53 @@ def _factors(found: RegionalDetection, shown: int = 2) -> list[Finding]:
     if len(factors) > shown:
         text += f", and {said(factors[-1])} the least"
     return [Finding("factors", found.scale, text + ".")]
+
+
+def _geography(
+    scale: str, period: str, edges: pd.DataFrame, centrality: pd.DataFrame, label: Namer
+) -> list[Finding]:
+    """Distance, same province and bordering of the arcs; the share of each tier at the hub."""
+    if "distance_km" not in edges.columns or edges["distance_km"].isna().all():
+        return []
+    texts = []
+    placed = edges[edges["distance_km"].notna()]
+    weight = placed["weight"].astype(float)
+    total = float(weight.sum())
+    mean_km = float((placed["distance_km"] * weight).sum() / total) if total else math.nan
+    border = placed["bordering"].fillna(value=False).astype(bool).to_numpy()
+    text = (
+        f"In {period} the collaborations between {PLURAL[scale]} span {mean_km:,.0f} km on "
+        f"average (weighted by collaborations); {100 * weight[border].sum() / total:.1f} % of "
+        f"them link bordering {PLURAL[scale]}"
+    )
+    if scale == "city":
+        same = placed["same_province"].fillna(value=False).astype(bool).to_numpy()
+        text += f" and {100 * weight[same].sum() / total:.1f} % two cities of one province"
+    texts.append(text + ".")
+    tiers = placed["tier"].dropna().astype(int)
+    if not tiers.empty:
+        top = int(tiers.max())
+        strong = placed[placed["tier"].astype("Int64") >= max(top - 1, 1)]
+        near = strong[
+            strong["bordering"].fillna(value=False).astype(bool)
+            | strong["same_province"].fillna(value=False).astype(bool)
+        ]
+        pairs = ", ".join(
+            f"{label(str(r['source']), str(r['source_name']))} → "
+            f"{label(str(r['target']), str(r['target_name']))}"
+            for r in near.to_dict("records")
+        )
+        where = "in one province or bordering" if scale == "city" else "bordering"
+        texts.append(
+            f"Of the {len(strong)} arcs in the top two tiers, {len(near)} link {PLURAL[scale]} "
+            f"{where}" + (f" ({pairs})." if pairs else ".")
+        )
+        hub = str(centrality.iloc[0]["node"])
+        hub_name = label(hub, str(centrality.iloc[0]["name"]))
+        shares = []
+        for tier in sorted(tiers.unique(), reverse=True):
+            in_tier = placed[placed["tier"].astype("Int64") == tier]
+            at_hub = ((in_tier["source"] == hub) | (in_tier["target"] == hub)).sum()
+            shares.append(f"tier {tier}: {at_hub} of {len(in_tier)}")
+        texts.append(f"Arcs touching {hub_name}, by edge tier: {'; '.join(shares)}.")
+    return [Finding("geography", scale, t) for t in texts]
