@@ -11,7 +11,11 @@ with the same functions whichever engine ran:
 - effective flow (:attr:`PeriodTables.flow`, :mod:`copatent.analytics.flow`) with tiers of ``A``;
 - edge tiers (DESIGN.md item 8): the breaks of the baseline period's edge weights (default
   2016–2020) applied to every period, and the number of edges per tier and period
-  (:meth:`Analysis.edge_tiers`), so early periods can lack the top tiers.
+  (:meth:`Analysis.edge_tiers`), so early periods can lack the top tiers;
+- the geography of the edges (:mod:`copatent.analytics.geography`): each edge's great-circle
+  distance between the regions' seats, whether both cities are in one province, whether the
+  regions border, and the distance decay per scale and period
+  (:meth:`Analysis.distance_decay`).
 
 A tier that cannot be computed (fewer distinct values than classes, as in a small early network)
 is left empty and the reason is kept in :attr:`PeriodTables.notes`.
@@ -25,7 +29,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from copatent._errors import InputError
-from copatent.analytics import breaks, flow
+from copatent.analytics import breaks, flow, geography
 from copatent.analytics.defaults import DEFAULT_CLASSES
 from copatent.analytics.indicators import Indicators, indicators
 from copatent.analytics.periods import (
@@ -54,7 +58,9 @@ class PeriodTables:
     ``tier``, ``tier_range`` (tiers of ``effective_flow``), sorted by ``effective_flow``."""
     edges: pd.DataFrame
     """``source``, ``source_name``, ``target``, ``target_name``, ``weight``, ``tier``,
-    ``tier_range`` (baseline breaks), sorted by weight, highest first."""
+    ``tier_range`` (baseline breaks), ``distance_km``, ``same_province`` (city scale),
+    ``bordering`` (:func:`~copatent.analytics.geography.edge_geography`; missing at the
+    applicant scale), sorted by weight, highest first."""
     notes: tuple[str, ...] = ()
 
 
@@ -115,6 +121,30 @@ class Analysis:
                 rows.append(row)
         return pd.DataFrame(rows)
 
+    def distance_decay(self) -> pd.DataFrame:
+        """Per province and city scale, period and distance band: arcs, weight and shares.
+
+        Columns ``scale``, ``period``, then those of
+        :func:`~copatent.analytics.geography.distance_decay` (bands of
+        :data:`~copatent.analytics.geography.BANDS_KM`), and ``unplaced_arcs``: the period's arcs
+        without a distance (a region without coordinates), left out of the bands. The applicant
+        scale has no places and no rows.
+        """
+        frames = []
+        for scale in self.scales:
+            if scale == "applicant":
+                continue
+            for period in self.periods:
+                edges = self.tables[(scale, period.label)].edges
+                decay = geography.distance_decay(edges)
+                decay.insert(0, "period", period.label)
+                decay.insert(0, "scale", scale)
+                decay["unplaced_arcs"] = int(edges["distance_km"].isna().sum())
+                frames.append(decay)
+        if not frames:
+            return pd.DataFrame(columns=["scale", "period", "band"])
+        return pd.concat(frames, ignore_index=True)
+
     def notes(self) -> list[str]:
         return [note for t in self for note in t.notes]
 
@@ -135,11 +165,15 @@ def analyze(
     baseline: tuple[int, int] = DEFAULT_BASELINE,
     classes: int = DEFAULT_CLASSES,
     engine: str = "",
+    places: Mapping[Scale, geography.Places] | None = None,
 ) -> Analysis:
     """Derive every table from the period networks of each scale (``periods`` and the baseline).
 
     ``graphs`` maps each scale to its networks of :func:`needed_periods`; ``engine`` names the
-    engine that computed them, for the record.
+    engine that computed them, for the record. ``places``: where each scale's nodes are, for the
+    geography of the edges; a scale not in it gets
+    :func:`~copatent.analytics.geography.region_places` (the seats of
+    :mod:`copatent.regions`, the borders of :mod:`copatent.geo`).
     """
     wanted = distinct_periods(periods)
     baseline = Period.of(baseline)
@@ -159,9 +193,10 @@ def analyze(
             base_note = str(exc)
         else:
             base_note = ""
+        where = (places or {}).get(scale) or geography.region_places(scale)
         for period in wanted:
             tables[(scale, period.label)] = _period_tables(
-                by_period[period], edge_breaks[scale], base_note, classes
+                by_period[period], edge_breaks[scale], base_note, classes, where
             )
     return Analysis(
         engine=engine,
@@ -176,7 +211,11 @@ def analyze(
 
 
 def _period_tables(
-    graph: PeriodGraph, edge_breaks: breaks.Breaks | None, edge_note: str, classes: int
+    graph: PeriodGraph,
+    edge_breaks: breaks.Breaks | None,
+    edge_note: str,
+    classes: int,
+    places: geography.Places,
 ) -> PeriodTables:
     notes: list[str] = []
     names = graph.nodes.set_index("node")["name"]
@@ -206,6 +245,7 @@ def _period_tables(
     else:
         edges["tier"] = edge_breaks.classify(edges["weight"].to_numpy(), what=where)
         edges["tier_range"] = [edge_breaks.label(t, open_ends=True) for t in edges["tier"]]
+    edges = geography.with_geography(edges, places)
     edges = edges.sort_values(
         ["weight", "source", "target"], ascending=[False, True, True], ignore_index=True
     )

