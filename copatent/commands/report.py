@@ -412,13 +412,16 @@ def _versions() -> list[tuple[str, str]]:
     return found
 
 
-def _label(lang: str) -> Any:
+def _label(lang: str) -> Callable[[str, str], str] | None:
+    """Region names in English for ``--lang en`` (applicants keep their names)."""
     if lang == "zh":
         return None
-    from copatent.geo import english_name  # noqa: PLC0415
+    from copatent.geo.names import names  # noqa: PLC0415
+
+    english = {**names("city", "en"), **names("province", "en")}
 
     def label(node: str, name: str) -> str:
-        return english_name(node) or name
+        return english.get(node, name)
 
     return label
 

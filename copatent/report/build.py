@@ -212,6 +212,14 @@ def _sheets(inputs: ReportInputs, label: Label, period: str) -> dict[str, Sheet]
             note=f"Nodes of the {scale} network, {period}: centrality (Fig. 3), effective "
             "flow (Fig. 4)",
         )
+    decay = inputs.analysis.distance_decay()
+    if not decay.empty:
+        sheets["Distance decay"] = Sheet(
+            decay,
+            note="Arcs and collaborations per distance band (great-circle km between the seats of "
+            "government), with the weight between regions of one province and between bordering "
+            "regions",
+        )
     if inputs.funnels:
         sheets["Load funnel"] = Sheet(
             pd.concat([f.steps.assign(load=f.title) for f in inputs.funnels], ignore_index=True),
@@ -264,6 +272,17 @@ def _context(
             "image_rule": inputs.image_rule,
             "decay": "",
         }
+        if scale != "applicant":
+            decay = inputs.analysis.distance_decay()
+            decay = decay[decay["scale"] == scale]
+            entry["decay"] = html.table(
+                decay.pivot_table(
+                    index="band", columns="period", values="weight", sort=False, aggfunc="sum"
+                ),
+                "Collaborations (arc weights) per distance band and period",
+                index=True,
+                decimals={p.label: 0 for p in inputs.analysis.periods},
+            )
         part = parts.get(scale)
         if part is not None:
             t3 = layout.table3(part)

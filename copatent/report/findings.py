@@ -300,10 +300,14 @@ def _geography(
             f"{label(str(r['target']), str(r['target_name']))}"
             for r in near.to_dict("records")
         )
-        where = "in one province or bordering" if scale == "city" else "bordering"
+        where = (
+            "two cities of one province or bordering cities"
+            if scale == "city"
+            else "bordering provinces"
+        )
         texts.append(
-            f"Of the {len(strong)} arcs in the top two tiers, {len(near)} link {PLURAL[scale]} "
-            f"{where}" + (f" ({pairs})." if pairs else ".")
+            f"Of the {len(strong)} arcs in the top two edge tiers, {len(near)} join {where}"
+            + (f" ({pairs})." if pairs else ".")
         )
         hub = str(centrality.iloc[0]["node"])
         hub_name = label(hub, str(centrality.iloc[0]["name"]))
