@@ -54,13 +54,15 @@ check: lint test
 
 # Benchmarks: the loader (bench/load.py: three write paths), the analysis (bench/analyze.py: both
 # engines), on 100k and 1M generated patents, side by side; the command line's start-up
-# (bench/startup.py) and where the GDS graph comes from (bench/projections.py); figures in
+# (bench/startup.py), where the GDS graph comes from (bench/projections.py) and what the report adds
+# to the analysis (bench/report.py); figures in
 # bench/RESULTS.md.
 bench: install
 	$(BIN)/python -m bench.startup
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.analyze
 	$(BIN)/python -m bench.projections
+	$(BIN)/python -m bench.report
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis
