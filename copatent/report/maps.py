@@ -763,14 +763,16 @@ class _MapPanel:
         renderer = self.fig.canvas.get_renderer()  # type: ignore[attr-defined]
         inset = self.inset_ax.get_window_extent(renderer)
         frame = self.ax.get_window_extent(renderer)
-        halo = [patheffects.withStroke(linewidth=1.6, foreground="white")]
+        halo = [patheffects.Stroke(linewidth=1.6, foreground="white")]
         size = 5.2 if self.small else 6.8
         places = [(1, 0, "left", "center"), (-1, 0, "right", "center"),
                   (0, 1, "center", "bottom"), (0, -1, "center", "top"),
                   (0.75, 0.75, "left", "bottom"), (0.75, -0.75, "left", "top"),
                   (-0.75, 0.75, "right", "bottom"), (-0.75, -0.75, "right", "top")]  # fmt: skip
 
-        def place(node: str, xy: tuple[float, float], at: tuple[float, float, str, str]) -> Any:
+        def place(
+            node: str, xy: tuple[float, float], at: tuple[float, float, str, str], **style: Any
+        ) -> Any:
             dx, dy, ha, va = at
             away = (radius or {}).get(node, 1.5) + 2.0
             return self.ax.annotate(
@@ -781,10 +783,8 @@ class _MapPanel:
                 ha=ha,
                 va=va,
                 fontsize=size,
-                color=INK,
-                zorder=20,
-                path_effects=halo,
                 annotation_clip=False,
+                **({"color": INK, "zorder": 20} | style),
             )
 
         with _font(self.fig):
@@ -799,7 +799,11 @@ class _MapPanel:
                         break
                     text.remove()
                 if chosen is None:  # nowhere clear: the first place, overlaps and all
-                    chosen = place(node, xy, places[0])
+                    at = places[0]
+                    chosen = place(node, xy, at)
+                # a white halo behind: a text of its own, so that the label stays a text (its
+                # words in the SVG) rather than the outline a path effect would make of it
+                place(node, xy, at, color="white", zorder=19, path_effects=halo)
                 chosen.set_gid(gid.format(node))
                 self.placed.append(chosen.get_window_extent(renderer))
 
