@@ -196,7 +196,7 @@ def connection_map(
         strong = edges[edges["tier"].fillna(0).astype(int) >= max(k - 1, 2)]
         strong = strong.sort_values("weight", ascending=False)
         named = list(dict.fromkeys([*strong["source"], *strong["target"]]))[:8]
-        panel.furniture(title=f"({'abcdefgh'[i % 8]}) {label}")
+        panel.furniture(title=f"({'abcdefgh'[i % 8]}) {label.replace('-', '–')}")
         panel.labels([(n, seats[n]) for n in named if n in seats], gid=f"label-{label}-{{}}")
     entries = [
         _Entry(str(t), found.label(t, open_ends=True), line=(style[t].width, style[t].colour))
@@ -775,6 +775,7 @@ class _MapPanel:
         ) -> Any:
             dx, dy, ha, va = at
             away = (radius or {}).get(node, 1.5) + 2.0
+            options: dict[str, Any] = {"color": INK, "zorder": 20} | style
             return self.ax.annotate(
                 _name(node, self.scale, self.lang, node),
                 xy,
@@ -784,7 +785,7 @@ class _MapPanel:
                 va=va,
                 fontsize=size,
                 annotation_clip=False,
-                **({"color": INK, "zorder": 20} | style),
+                **options,
             )
 
         with _font(self.fig):

@@ -24,7 +24,9 @@ BASE = "2016-2020"
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory: pytest.TempPathFactory) -> analysis.Analysis:
-    path = sample.write(sample.generate(4_000, seed=SEED), tmp_path_factory.mktemp("maps") / "s.csv")
+    path = sample.write(
+        sample.generate(4_000, seed=SEED), tmp_path_factory.mktemp("maps") / "s.csv"
+    )
     prepared = pipeline.prepare_files([path], keywords=pipeline.default_keywords())
     return engines.analyze(MemoryEngine(prepared, restarts=2), scales=["province", "city"])
 
