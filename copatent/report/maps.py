@@ -116,6 +116,7 @@ _WORDS: Final[dict[str, dict[Lang, str]]] = {
     },
     "blocks": {"zh": "{method}子群", "en": "{method} blocks"},
     "no_tiers": {"zh": "在网络中（无分级）", "en": "in the network (no tiers)"},
+    "no_tiers_arcs": {"zh": "全部弧线（无分级）", "en": "all arcs (no tiers)"},
     "inset": {"zh": "南海诸岛", "en": "South China\nSea Islands"},
     "km": {"zh": "千米", "en": "km"},
     "north": {"zh": "北", "en": "N"},
@@ -203,6 +204,9 @@ def connection_map(
         for t in range(1, k + 1)
         if found is not None
     ]
+    if not entries:  # the baseline had too few distinct weights for tiers (see the notes)
+        line = (style[1].width, style[1].colour)
+        entries = [_Entry("all", _word("no_tiers_arcs", lang), line=line)]
     base = analysis.baseline.label
     layout.legend(fig, _word("edge_legend", lang, base=base), entries, ncol=k)
     figure = "fig1" if scale == "province" else "fig2"
@@ -272,7 +276,9 @@ def flow_map(
                 entries.append(_Entry(f"{key}-{tier}", text, fill=style[f"{key}-{tier}"]))
         style[key] = ramp[-1]
         for node, tier in zip(rows["node"], rows["tier"], strict=True):
-            classes[str(node)] = f"{key}-{int(tier)}" if _known(tier) else key
+            classes[str(node)] = f"{key}-{int(str(tier))}" if _known(tier) else key
+        if len(rows) and not present:  # no tiers (too few distinct values): the role alone
+            entries.append(_Entry(key, _word(key, lang), fill=style[key]))
     balanced = table[table["role"] == "balanced"]
     for node in balanced["node"]:
         classes[str(node)] = "balanced"
@@ -361,15 +367,23 @@ def study_maps(
             yield f"fig5_subgroups_{scale}", subgroup_map(analysis, parts[0], lang=lang)
 
 
-def save(fig: Figure, target: Path | files.Staging, stem: str) -> list[Path]:
+def save(
+    fig: Figure, target: Path | files.Staging, stem: str, *, formats: Sequence[str] = FORMATS
+) -> list[Path]:
     """``fig`` as ``<stem>.png`` (300 dpi), ``<stem>.svg`` and ``<stem>.pdf`` in ``target``.
 
-    ``target`` is a folder (the three files appear together, :func:`copatent.files.staged`) or
-    the :class:`~copatent.files.Staging` of a larger set of files (a report's).
+    ``target`` is a folder (the files appear together, :func:`copatent.files.staged`) or the
+    :class:`~copatent.files.Staging` of a larger set of files (a report's). ``formats``: a
+    subset of :data:`FORMATS`. SVG text is drawn as outlines (with the text in a comment before
+    each), PDF fonts are embedded as Type 3 (the characters used); file metadata carry no date,
+    so the same figure gives the same SVG and PDF.
     """
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise ValueError(f"formats {', '.join(unknown)}: expected some of {', '.join(FORMATS)}")
     if isinstance(target, Path):
         with files.staged(target) as staging:
-            return save(fig, staging, stem)
+            return save(fig, staging, stem, formats=formats)
     import matplotlib as mpl  # noqa: PLC0415
 
     written = []
@@ -379,7 +393,7 @@ def save(fig: Figure, target: Path | files.Staging, stem: str) -> list[Path]:
         "pdf": {"CreationDate": None},
     }
     with mpl.rc_context(_RC):
-        for ext in FORMATS:
+        for ext in formats:
             name = f"{stem}.{ext}"
             options: dict[str, Any] = {"pil_kwargs": {"compress_level": 3}} if ext == "png" else {}
             with target.binary(name) as handle:
@@ -458,11 +472,10 @@ class _Layout:
 
         from copatent.geo.fonts import cjk_font  # noqa: PLC0415
 
-        family = cjk_font()
+        cjk_font()
         fig = Figure(figsize=(self.width, self.height))
         FigureCanvasAgg(fig)  # text extents for placing labels
         fig.set_facecolor("white")
-        fig._copatent_family = family  # type: ignore[attr-defined]
         return fig
 
     def map_axes(self, fig: Figure, i: int) -> Axes:
@@ -473,7 +486,7 @@ class _Layout:
             raise ValueError("this layout has no legend box")
         x, y, w, h = self.legend_box
         handles = [_handle(e) for e in entries]
-        with _font(fig):
+        with _font():
             legend = fig.legend(
                 handles,
                 [e.text for e in entries],
@@ -495,7 +508,7 @@ class _Layout:
         # about 7 in of 5.8 pt text: 150 Latin letters or 80 Chinese characters a line
         width = 80 if any("\u4e00" <= c <= "\u9fff" for c in caption) else 150
         lines = "\n".join(textwrap.wrap(caption, width=width))
-        with _font(fig):
+        with _font():
             fig.text(0.5, self.title_y, title, ha="center", va="center", fontsize=10.5)
             fig.text(
                 0.5,
@@ -515,10 +528,13 @@ def _ratio(extent: tuple[float, float, float, float]) -> float:
 
 
 @contextlib.contextmanager
-def _font(fig: Figure) -> Iterator[None]:
+def _font() -> Iterator[None]:
+    """Text set in Noto Sans CJK SC (Latin from the same font; DejaVu Sans for the rest)."""
     import matplotlib as mpl  # noqa: PLC0415
 
-    family = getattr(fig, "_copatent_family", "sans-serif")
+    from copatent.geo.fonts import cjk_font  # noqa: PLC0415
+
+    family = cjk_font()
     with mpl.rc_context(_RC | {"font.family": [family, "DejaVu Sans"]}):
         yield
 
@@ -650,7 +666,7 @@ class _MapPanel:
             )
         )
         self._ten_dash(ax, width=0.5 if self.small else 0.7)
-        with _font(self.fig):
+        with _font():
             text = ax.text(
                 0.95,
                 0.03,
@@ -788,7 +804,7 @@ class _MapPanel:
                 **options,
             )
 
-        with _font(self.fig):
+        with _font():
             for node, xy in named:
                 chosen = None
                 for at in places:
@@ -811,7 +827,7 @@ class _MapPanel:
     def legend(self, title: str, entries: Sequence[_Entry]) -> None:
         """The legend at the lower left of the main map (over the Bay of Bengal)."""
         handles = [_handle(e) for e in entries]
-        with _font(self.fig):
+        with _font():
             legend = self.ax.legend(
                 handles,
                 [e.text for e in entries],
@@ -834,7 +850,7 @@ class _MapPanel:
         self._scale_bar(self.lang)
         self._north_arrow(self.lang)
         if title:
-            with _font(self.fig):
+            with _font():
                 heading = self.ax.text(
                     0.02,
                     0.97,
@@ -871,7 +887,7 @@ class _MapPanel:
             )
             self.ax.add_artist(self.furnished[-1])
         size = 5 if self.small else 6.2
-        with _font(self.fig):
+        with _font():
             for value in (0, 500, 1000):
                 text = f"{value}" if value < 1000 else f"{value} {_word('km', lang)}"
                 mark = self.ax.text(
@@ -904,7 +920,7 @@ class _MapPanel:
         arrow.set_gid("north-arrow")
         self.ax.add_artist(arrow)
         self.furnished.append(arrow)
-        with _font(self.fig):
+        with _font():
             letter = self.ax.text(
                 x,
                 y + h + 0.008,

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
 from copatent import engines
-from copatent.analytics import analysis, subgroups
+from copatent.analytics import analysis, centrality, community, subgroups
+from copatent.analytics.network import Network
+from copatent.analytics.periods import PeriodGraph
+from copatent.engines.base import sorted_edges
 from copatent.engines.memory import MemoryEngine
 from copatent.geo import names
 from copatent.loader import pipeline
@@ -193,3 +198,54 @@ def test_bad_requests_say_what_is_wrong(result: analysis.Analysis) -> None:
         maps.centrality_map(result, "applicant")
     with pytest.raises(ValueError, match="period 1990-1995 is not in the analysis"):
         maps.flow_map(result, "city", "1990-1995")
+
+
+def test_the_same_figure_gives_the_same_svg_and_pdf(
+    result: analysis.Analysis, tmp_path: Path
+) -> None:
+    for folder in ("a", "b"):
+        maps.save(maps.flow_map(result, "province"), tmp_path / folder, "fig4")
+    for ext in ("svg", "pdf"):
+        a = (tmp_path / "a" / f"fig4.{ext}").read_bytes()
+        assert a == (tmp_path / "b" / f"fig4.{ext}").read_bytes(), ext
+
+
+class _OneNetwork:
+    """An engine stand-in with one small fixed network of provinces in every period."""
+
+    name = "fixed"
+
+    def __init__(self, edges: pd.DataFrame) -> None:
+        self.edges = sorted_edges(edges)
+
+    def period_graphs(
+        self, scale: analysis.Scale, periods: Sequence[tuple[int, int]]
+    ) -> list[PeriodGraph]:
+        keys = sorted(set(self.edges["source"]) | set(self.edges["target"]))
+        net = Network.from_edges(self.edges, keys)
+        nodes = pd.DataFrame({"node": keys, "name": keys, "internal": 0})
+        measures = centrality.node_measures(net)
+        return [
+            PeriodGraph(scale, p, self.edges, nodes, measures, community.louvain(net), 1.0, 1, 0)
+            for p in periods
+        ]
+
+
+def test_a_network_too_small_for_tiers_is_mapped_without_them(tmp_path: Path) -> None:
+    # Beijing -> Tianjin, Beijing -> Shanghai, Shanghai -> Beijing, one collaboration each:
+    # fewer distinct values than the 4 classes, so no tiers (the analysis notes why)
+    edges = pd.DataFrame(
+        {
+            "source": ["110000", "110000", "310000"],
+            "target": ["120000", "310000", "110000"],
+            "weight": [1.0, 1.0, 1.0],
+        }
+    )
+    small = engines.analyze(_OneNetwork(edges), scales=["province"], periods=[(2016, 2020)])
+    svg = _svg(maps.connection_map(small, "province", lang="en"), tmp_path, "fig1")
+    assert len(re.findall(r'<g id="arc-2016-2020-', svg)) == 3
+    assert _texts(svg, "legend-") == {"legend-all": "all arcs (no tiers)"}
+    svg = _svg(maps.flow_map(small, "province", lang="en"), tmp_path, "fig4")
+    assert set(_texts(svg, "legend-")) >= {"legend-outflow", "legend-inflow"}
+    svg = _svg(maps.centrality_map(small, "province", lang="en"), tmp_path, "fig3")
+    assert _texts(svg, "legend-")["legend-all"] == "in the network (no tiers)"
