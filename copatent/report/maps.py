@@ -111,8 +111,8 @@ _WORDS: Final[dict[str, dict[Lang, str]]] = {
     "balanced": {"zh": "平衡 A = 0", "en": "balanced, A = 0"},
     "absent": {"zh": "不在网络中", "en": "not in the network"},
     "block": {
-        "zh": "子群 {block}（{n}个，核心：{core}）",
-        "en": "Block {block} ({n}, core: {core})",
+        "zh": "子群{block}：{n}个成员，核心{core}",
+        "en": "Block {block}: {n} members, core {core}",
     },
     "blocks": {"zh": "{method}子群", "en": "{method} blocks"},
     "no_tiers": {"zh": "在网络中（无分级）", "en": "in the network (no tiers)"},
@@ -207,7 +207,7 @@ def connection_map(
     if not entries:  # the baseline had too few distinct weights for tiers (see the notes)
         line = (style[1].width, style[1].colour)
         entries = [_Entry("all", _word("no_tiers_arcs", lang), line=line)]
-    base = analysis.baseline.label
+    base = analysis.baseline.label.replace("-", "–")
     layout.legend(fig, _word("edge_legend", lang, base=base), entries, ncol=k)
     figure = "fig1" if scale == "province" else "fig2"
     layout.title(fig, _word(figure, lang), _caption(lang, _word("caption_arcs", lang)))
@@ -503,11 +503,7 @@ class _Layout:
         _legend_ids(legend, entries)
 
     def title(self, fig: Figure, title: str, caption: str) -> None:
-        import textwrap  # noqa: PLC0415
-
-        # about 7 in of 5.8 pt text: 150 Latin letters or 80 Chinese characters a line
-        width = 80 if any("\u4e00" <= c <= "\u9fff" for c in caption) else 150
-        lines = "\n".join(textwrap.wrap(caption, width=width))
+        lines = "\n".join(_wrap(caption, width=150))
         with _font():
             fig.text(0.5, self.title_y, title, ha="center", va="center", fontsize=10.5)
             fig.text(
@@ -520,6 +516,32 @@ class _Layout:
                 color="#555555",
                 linespacing=1.3,
             ).set_gid("caption")
+
+
+def _wrap(text: str, *, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, a Chinese character counting two.
+
+    Lines break at spaces, and after Chinese punctuation (，；。) in Chinese text; a word or a
+    clause longer than a line stays whole.
+
+    >>> _wrap("底图：甲；点为驻地。弧线由主导方指向参与方。", width=24)
+    ['底图：甲；点为驻地。', '弧线由主导方指向参与方。']
+    """
+    pieces = re.findall(r"[^ ，；。]*[，；。]|[^ ，；。]+ ?| ", text)
+    lines, line = [], ""
+    for piece in pieces:
+        if line and _columns(line + piece.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = piece.lstrip()
+        else:
+            line += piece
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _columns(text: str) -> int:
+    return sum(2 if "\u2e80" <= c <= "\uffef" else 1 for c in text)
 
 
 def _ratio(extent: tuple[float, float, float, float]) -> float:
@@ -832,7 +854,7 @@ class _MapPanel:
                 handles,
                 [e.text for e in entries],
                 loc="lower left",
-                bbox_to_anchor=(0.005, 0.01),
+                bbox_to_anchor=(0.005, 0.075),  # above the scale bar
                 title=title,
                 fontsize=6.5,
                 title_fontsize=7,
@@ -870,8 +892,8 @@ class _MapPanel:
 
         _, _, y0, y1 = MAIN_EXTENT
         length = 1_000_000.0
-        left = -1.25e6  # under Yunnan, west of the Gulf of Tonkin and Hainan
-        bottom = y0 + 0.04 * (y1 - y0)
+        left = MAIN_EXTENT[0] + 0.1e6  # lower left, under the legend (India: nothing drawn)
+        bottom = y0 + 0.03 * (y1 - y0)
         height = 0.012 * (y1 - y0)
         for i in range(4):
             self.furnished.append(
