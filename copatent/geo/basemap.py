@@ -218,12 +218,17 @@ def _properties(text: str) -> list[dict[str, object]]:
     return [p for p in found if "gb" in p]
 
 
-@functools.cache
 def base_map(tolerance_m: float = TOLERANCE_M) -> BaseMap:
     """The drawn base map: projected, coverage-simplified polygons and the ten-dash line.
 
     ``tolerance_m``: the simplification's tolerance (a small panel can take a coarser one).
+    Made once per tolerance.
     """
+    return _base_map(float(tolerance_m))
+
+
+@functools.cache
+def _base_map(tolerance_m: float) -> BaseMap:
     return BaseMap(
         provinces=_simplified("province", tolerance_m),
         cities=_simplified("city", tolerance_m),

@@ -395,7 +395,7 @@ def save(
     with mpl.rc_context(_RC):
         for ext in formats:
             name = f"{stem}.{ext}"
-            options: dict[str, Any] = {"pil_kwargs": {"compress_level": 3}} if ext == "png" else {}
+            options: dict[str, Any] = {"pil_kwargs": {"compress_level": 1}} if ext == "png" else {}
             with target.binary(name) as handle:
                 fig.savefig(handle, format=ext, dpi=DPI, metadata=metadata[ext], **options)
             written.append(target.folder / name)
