@@ -13,11 +13,11 @@ licence). Conventions:
   stays inside 保定市's polygon, as the city file draws it.
 - **Validity**: the files hold one self-intersecting ring (铁门关市, 659006), repaired with
   ``shapely.make_valid``.
-- **Simplification** (:func:`base_map`, for drawing): ``shapely.coverage_simplify`` with a
-  tolerance of :data:`TOLERANCE_M`, which keeps shared boundaries shared (simplifying each
-  polygon alone opens gaps and overlaps between neighbours). 2 km is under one pixel of a
-  full-width map of China printed at 300 dpi. Bordering (:mod:`copatent.geo.neighbours`) uses
-  the unsimplified polygons (:func:`polygons`).
+- **Simplification** (:func:`base_map`, for drawing): ``shapely.coverage_simplify``, which
+  keeps shared boundaries shared (simplifying each polygon alone opens gaps and overlaps between
+  neighbours), with a tolerance of :data:`TOLERANCE_M` by default: 2 km is under one pixel of a
+  full-width (18 cm) map of China at 300 dpi; a half-width panel can take 5 km. Bordering
+  (:mod:`copatent.geo.neighbours`) uses the unsimplified polygons (:func:`polygons`).
 - **Seats** (:func:`seat_points`): the points where arcs and symbols are drawn are the seats of
   government from :mod:`copatent.regions`; a city without coordinates (Taiwan's) is drawn at its
   province's seat.
@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
@@ -63,7 +63,7 @@ _PROPERTIES: Final = re.compile(r'"properties"\s*:\s*(\{[^{}]*\})')
 
 @dataclass(frozen=True, eq=False)
 class BaseMap:
-    """The drawn base map, projected (:data:`ALBERS`) and simplified (:data:`TOLERANCE_M`).
+    """The drawn base map, projected (:data:`ALBERS`) and simplified (``tolerance_m``).
 
     Attributes
     ----------
@@ -75,11 +75,32 @@ class BaseMap:
         Taiwan, Hong Kong, Macao, ...), so that the cities cover the country without holes.
     ten_dash
         The ten-dash line of the South China Sea (lines).
+    tolerance_m
+        The coverage simplification's tolerance.
     """
 
     provinces: Mapping[str, Geometry]
     cities: Mapping[str, Geometry]
     ten_dash: Geometry
+    tolerance_m: float
+
+    @functools.cached_property
+    def province_lines(self) -> Geometry:
+        """The provinces' boundaries, each shared stretch once (merged lines)."""
+        return _outlines(self.provinces.values())
+
+    @functools.cached_property
+    def city_lines(self) -> Geometry:
+        """The cities' boundaries, each shared stretch once (merged lines)."""
+        return _outlines(self.cities.values())
+
+
+def _outlines(polygons: Iterable[Geometry]) -> Geometry:
+    import numpy as np  # noqa: PLC0415
+    import shapely  # noqa: PLC0415
+
+    merged = shapely.union_all(shapely.boundary(np.asarray(list(polygons))))
+    return shapely.line_merge(merged)
 
 
 def project(
@@ -197,22 +218,31 @@ def _properties(text: str) -> list[dict[str, object]]:
     return [p for p in found if "gb" in p]
 
 
+def base_map(tolerance_m: float = TOLERANCE_M) -> BaseMap:
+    """The drawn base map: projected, coverage-simplified polygons and the ten-dash line.
+
+    ``tolerance_m``: the simplification's tolerance (a small panel can take a coarser one).
+    Made once per tolerance.
+    """
+    return _base_map(float(tolerance_m))
+
+
 @functools.cache
-def base_map() -> BaseMap:
-    """The drawn base map: projected, coverage-simplified polygons and the ten-dash line."""
+def _base_map(tolerance_m: float) -> BaseMap:
     return BaseMap(
-        provinces=_simplified("province"),
-        cities=_simplified("city"),
+        provinces=_simplified("province", tolerance_m),
+        cities=_simplified("city", tolerance_m),
         ten_dash=_ten_dash(),
+        tolerance_m=tolerance_m,
     )
 
 
-def _simplified(level: str) -> dict[str, Geometry]:
+def _simplified(level: str, tolerance_m: float) -> dict[str, Geometry]:
     import numpy as np  # noqa: PLC0415
     import shapely  # noqa: PLC0415
 
     units = _projected(level)
-    simple = shapely.coverage_simplify(np.asarray(list(units.values())), TOLERANCE_M)
+    simple = shapely.coverage_simplify(np.asarray(list(units.values())), tolerance_m)
     return dict(zip(units, simple, strict=True))
 
 
