@@ -134,7 +134,7 @@ def report(
     from copatent.commands._output import console, emit_json  # noqa: PLC0415
     from copatent.commands.detect import parse_discretization  # noqa: PLC0415
     from copatent.files import writable_folder  # noqa: PLC0415
-    from copatent.report.build import ReportInputs, write_report  # noqa: PLC0415
+    from copatent.report.build import ReportInputs, draw_figures, write_report  # noqa: PLC0415
     from copatent.report.fonts import font_face_css  # noqa: PLC0415
 
     alpha = image_cutoff(cutoff)
@@ -214,7 +214,13 @@ def report(
     )
     with _steps(quiet=as_json) as step:
         step("tables, figures and the page")
-        written = write_report(inputs, out, label=_label(lang.value), font_css=font_face_css)
+        written = write_report(
+            inputs,
+            out,
+            label=_label(lang.value),
+            font_css=font_face_css,
+            figures=draw_figures if figures else None,
+        )
     page = out / "report.html"
     if as_json:
         emit_json(

@@ -15,7 +15,7 @@ as one set (:func:`copatent.files.staged`: the previous report or the new one, n
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -158,6 +158,73 @@ def write_report(
 
 def _as_given(_node: str, name: str) -> str:
     return name
+
+
+FIGURE_CAPTIONS: Final = {
+    "fig1": "Fig. 1 · Collaboration between provinces per period: arcs from the leading to the "
+    "participating province, width and colour by edge tier (natural breaks of the baseline "
+    "period).",
+    "fig2": "Fig. 2 · Collaboration between cities per period, as Fig. 1.",
+    "fig3": "Fig. 3 · Node centrality (weighted degree) in natural-break tiers.",
+    "fig4": "Fig. 4 · Node symmetry: effective flow A = (O − I)/(O + I), net outflow (leading) "
+    "and net inflow (participating) nodes in natural-break tiers.",
+    "fig5": "Fig. 5 · Cohesive subgroups, the ten nodes of highest weighted degree named.",
+}
+
+
+def draw_figures(inputs: ReportInputs, staging: files.Staging) -> list[dict[str, Any]]:
+    """Figs. 1-5 into ``figures/`` (PNG 300 dpi, SVG, PDF) and a smaller PNG for the page."""
+    import base64  # noqa: PLC0415
+
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    from copatent.report import maps  # noqa: PLC0415
+
+    lang: maps.Lang = "en" if inputs.lang == "en" else "zh"
+    shown = []
+    period = inputs.baseline.periods[-1].label
+    scales = [s for s in inputs.analysis.scales if s != "applicant"]
+    base = inputs.baseline
+
+    def figures() -> Iterator[tuple[str, Any]]:
+        for scale in scales:
+            number = 1 if scale == "province" else 2
+            yield (
+                f"fig{number}_connections_{scale}",
+                maps.connection_map(inputs.analysis, scale, lang=lang),
+            )
+        for scale in scales:
+            yield f"fig3_centrality_{scale}", maps.centrality_map(base, scale, period, lang=lang)
+        for scale in scales:
+            yield f"fig4_flow_{scale}", maps.flow_map(base, scale, period, lang=lang)
+        for part in inputs.subgroups:
+            yield f"fig5_subgroups_{part.scale}", maps.subgroup_map(base, part, lang=lang)
+
+    for stem, fig in figures():
+        try:
+            maps.save(fig, staging, f"figures/{stem}")
+            png = maps.png_bytes(fig)
+            width, height = (round(v * 110) for v in fig.get_size_inches())
+        finally:
+            plt.close(fig)
+        scale = stem.rsplit("_", 1)[-1]
+        shown.append(
+            {
+                "id": stem,
+                "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+                "alt": f"{stem.replace('_', ' ')}",
+                "caption": FIGURE_CAPTIONS[stem[:4]]
+                + (
+                    ""
+                    if stem[:4] in ("fig1", "fig2")
+                    else f" {SCALE_LABELS[scale].capitalize()}, {period}."
+                )
+                + f" Files: figures/{stem}.png, .svg, .pdf.",
+                "width": width,
+                "height": height,
+            }
+        )
+    return shown
 
 
 def _sheets(inputs: ReportInputs, label: Label, period: str) -> dict[str, Sheet]:

@@ -1327,3 +1327,15 @@ def _ribbon(
         vertices.append(np.vstack([ring, ring[:1]]))
         codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(ring) - 1) + [MplPath.CLOSEPOLY]
     return MplPath(np.vstack(vertices), codes)
+
+
+def png_bytes(fig: Figure, *, dpi: int = 110) -> bytes:
+    """``fig`` as PNG bytes at ``dpi`` (the report page's copy; :func:`save` writes 300 dpi)."""
+    import io  # noqa: PLC0415
+
+    import matplotlib as mpl  # noqa: PLC0415
+
+    buffer = io.BytesIO()
+    with mpl.rc_context(_RC):
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()

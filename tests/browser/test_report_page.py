@@ -32,6 +32,18 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "r" / "report.html"
 
 
+def test_the_figures_are_written_in_three_formats(report: Path) -> None:
+    figures = report.parent / "figures"
+    stems = {p.stem for p in figures.iterdir()}
+    assert stems == {
+        f"fig{n}_{what}_{scale}"
+        for n, what in ((3, "centrality"), (4, "flow"), (5, "subgroups"))
+        for scale in ("province", "city")
+    } | {"fig1_connections_province", "fig2_connections_city"}
+    for stem in stems:
+        assert {p.suffix for p in figures.glob(f"{stem}.*")} == {".png", ".svg", ".pdf"}
+
+
 def test_the_report_opens_offline_without_errors(
     browser: Browser, report: Path, tmp_path: Path
 ) -> None:
@@ -40,6 +52,7 @@ def test_the_report_opens_offline_without_errors(
     assert not page.requests
     assert not page.console_errors
     assert not page.broken_images
+    assert len(page.images) == 10  # Figs. 1-2 and Figs. 3-5 at both scales
     shot = page.screenshot(tmp_path / "report.png")
     assert shot.stat().st_size > 10_000
     for text in (
