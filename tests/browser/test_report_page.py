@@ -52,7 +52,7 @@ def test_the_report_opens_offline_without_errors(
     assert not page.requests
     assert not page.console_errors
     assert not page.broken_images
-    assert len(page.images) == 10  # Figs. 1-2 and Figs. 3-5 at both scales
+    assert len(page.images) == 8  # Fig. 1, Fig. 2, and Figs. 3-5 at both scales
     shot = page.screenshot(tmp_path / "report.png")
     assert shot.stat().st_size > 10_000
     for text in (
