@@ -191,7 +191,10 @@ def report(
             asked, engine, step, discretization=how, interaction=interaction
         )
         funnels = _funnels(engine, db)
+        server: list[tuple[str, str]] = []
         if db is not None:
+            row = db.run("db/server_versions").iloc[0]
+            server = [("neo4j", f"{row['neo4j']} ({row['edition']})"), ("gds", str(row["gds"]))]
             step("publishing the networks and blocks to the graph")
             publish.collaborations(db, result)
             publish.blocks(db, parts)
@@ -201,7 +204,7 @@ def report(
         subgroups=tuple(parts),
         detections=tuple(detections),
         funnels=funnels,
-        parameters=(*parameters.items(), *_versions()),
+        parameters=(*parameters.items(), *_versions(), *server),
         command=shlex.join(["copatent", *sys.argv[1:]]),
         partition=partition.value,
         image_rule=_image_rule(parts),

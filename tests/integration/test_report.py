@@ -71,6 +71,9 @@ def test_the_funnel_comes_from_the_graphs_load_record(report: Path) -> None:
     assert "patents loaded" in steps
     record = json.loads((report / "report.json").read_text("utf-8"))
     assert record["fingerprint"]["graph"]["loads"]
+    parameters = {row[0].value: row[1].value for row in book["Parameters"].iter_rows(min_row=4)}
+    assert parameters["neo4j"].startswith("5.26")
+    assert parameters["gds"].startswith("2.13")
 
 
 def test_an_unchanged_graph_reuses_the_report_and_a_new_load_does_not(
