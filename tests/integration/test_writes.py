@@ -114,7 +114,7 @@ def test_analyze_on_a_full_disk_keeps_the_previous_set(export: Path, disk: Path)
     first = copatent(*common)
     assert first.returncode == 0, first.stderr
     before = snapshot(out)
-    assert len(before) == 28  # table1, edge_tiers, 2 scales x (4 periods x 3 tables + distance decay)
+    assert len(before) == 28  # table1, edge_tiers, per scale 4 periods x 3 tables + decay
     fill(disk)
     second = copatent(*common, "--classes", "3")  # other tiers: every file would change
     one_line_error(second, str(out), "no space left on device", f"{out} is unchanged")
