@@ -90,17 +90,6 @@ def table3(part: PeriodSubgroups) -> pd.DataFrame:
     return frame
 
 
-def table3_binary(part: PeriodSubgroups) -> pd.DataFrame:
-    """As :func:`table3` with the binary densities and image."""
-    m = part.subgroups.matrices
-    blocks = list(range(1, m.density_binary.shape[0] + 1))
-    frame = pd.DataFrame(m.density_binary, index=blocks, columns=[f"to {b}" for b in blocks])
-    for b, column in zip(blocks, m.image_binary.T, strict=True):
-        frame[f"image to {b}"] = column
-    frame.index.name = "from block"
-    return frame
-
-
 def table4(part: PeriodSubgroups) -> pd.DataFrame:
     """E-I per subgroup (arcs), then two labelled whole-network rows.
 
