@@ -14,6 +14,7 @@ Layout under ``COPATENT_HOME`` (default ``~/.cache/copatent``)::
         conf/neo4j.conf  conf/user-logs.xml  data/  logs/  run/  import/
         password                          0600, generated on the first start
         server.json                       ports of the last start
+        guide/                            Neo4j Browser's guide and style, rendered at start
 
 An instance is private to its owner: its folders are 0700, the files copatent writes 0600, and the
 server runs with umask 077, so the store, the transaction logs and the logs it creates are 0600
@@ -38,6 +39,7 @@ import signal
 import socket
 import stat
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping
@@ -66,6 +68,8 @@ ADMIN_ENTRY_POINT = "org.neo4j.cli.AdminTool"
 """What ``bin/neo4j-admin`` runs (in the child JVM its bootloader starts)."""
 DEFAULT_BOLT_PORT = 7687
 DEFAULT_HTTP_PORT = 7474
+DEFAULT_GUIDE_PORT = 7476
+"""Where the guide server (:mod:`copatent.guide.serve`) listens when it is free; else any port."""
 START_TIMEOUT_S = 180.0
 STOP_TIMEOUT_S = 60.0
 PRIVATE_UMASK = 0o077
@@ -149,6 +153,7 @@ class Status:
     pid: int | None
     uri: str
     browser_url: str | None
+    guide_url: str | None
     neo4j_version: str | None
     gds_version: str | None
     edition: str | None
@@ -339,6 +344,18 @@ class LocalServer:
         return self.directory / "server.json"
 
     @property
+    def guide_dir(self) -> Path:
+        return self.directory / "guide"
+
+    @property
+    def guide_pid_file(self) -> Path:
+        return self.directory / "run" / "copatent-guide.pid"
+
+    @property
+    def guide_log(self) -> Path:
+        return self.directory / "logs" / "guide.log"
+
+    @property
     def console_log(self) -> Path:
         return self.directory / "logs" / "console.log"
 
@@ -358,6 +375,14 @@ class LocalServer:
             return int(state["bolt_port"]), int(state["http_port"])
         except (OSError, ValueError, KeyError, TypeError):
             return DEFAULT_BOLT_PORT, DEFAULT_HTTP_PORT
+
+    def guide_port(self) -> int | None:
+        """The guide server's port of the last start (None before a start that had one)."""
+        try:
+            state = json.loads(self.state_file.read_text(encoding="utf-8"))
+            return int(state["guide_port"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     @property
     def uri(self) -> str:
@@ -441,18 +466,19 @@ class LocalServer:
                 )
         for sub in ("conf", "data", "logs", "run", "import"):
             (self.directory / sub).mkdir(mode=0o700, exist_ok=True)
+        guide = self._choose_guide_port() if browser else None
         first_start = not self.password_file.exists()
         if first_start and (self.data_dir / "databases" / "system").exists():
             raise ServerError(
                 f"{self.data_dir} holds a database but {self.password_file} is missing: "
                 "remove the data directory to start afresh"
             )
-        _write_private(self.conf_file, self._render_conf(bolt, http, browser=browser))
-        _write_private(self.user_log_config, _USER_LOGS_XML)
         _write_private(
-            self.state_file,
-            json.dumps({"bolt_port": bolt, "http_port": http, "browser": browser}) + "\n",
+            self.conf_file, self._render_conf(bolt, http, browser=browser, guide_port=guide)
         )
+        _write_private(self.user_log_config, _USER_LOGS_XML)
+        state = {"bolt_port": bolt, "http_port": http, "browser": browser, "guide_port": guide}
+        _write_private(self.state_file, json.dumps(state) + "\n")
         cmd = [
             str(java.path),
             f"-Xms{self.memory.heap_initial}",
@@ -489,7 +515,90 @@ class LocalServer:
             _terminate(proc.pid, STOP_TIMEOUT_S)
             self.pid_file.unlink(missing_ok=True)
             raise
+        self.ensure_guide()
         return self.status()
+
+    # the guide server ---------------------------------------------------------------------
+    def _choose_guide_port(self) -> int:
+        """The last guide port, else the default, if free; else any free port.
+
+        Nobody types the port: it reaches Browser through ``browser.post_connect_cmd``.
+        """
+        self.stop_guide()
+        for port in (self.guide_port(), DEFAULT_GUIDE_PORT):
+            if port and _port_free(port):
+                return port
+        return free_port()
+
+    def guide_pid(self) -> int | None:
+        """PID of this instance's guide server, or None (a stale pid file is removed)."""
+        try:
+            pid = int(self.guide_pid_file.read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            return None
+        if _is_our_guide(pid, self.guide_dir):
+            return pid
+        self.guide_pid_file.unlink(missing_ok=True)
+        return None
+
+    def ensure_guide(self, timeout: float = 10.0) -> str | None:
+        """Render the Browser guide and make sure its server runs; return the guide's URL.
+
+        None when this instance has no Browser or no guide port (started by an older copatent:
+        restart it). A guide server that died is started again on its port.
+        """
+        from copatent import guide  # noqa: PLC0415
+
+        port = self.guide_port()
+        if port is None or not self.installation.has_browser():
+            return None
+        guide.render(self.guide_dir, port=port)
+        url = guide.urls(port)[0]
+        if self.guide_pid() is not None:
+            return url
+        if not _port_free(port):
+            raise ServerError(
+                f"the guide's port {port} on 127.0.0.1 is taken by another program: "
+                "restart the server (`copatent db stop`, `copatent db start`) to choose another"
+            )
+        _, http = self.ports()
+        origins = [f"http://{host}:{http}" for host in ("127.0.0.1", "localhost")]
+        cmd = [
+            sys.executable, "-m", "copatent.guide.serve",
+            "--directory", str(self.guide_dir), "--port", str(port),
+            *(arg for origin in origins for arg in ("--origin", origin)),
+        ]  # fmt: skip
+        fd = os.open(self.guide_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "ab") as log:
+            proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.directory,
+                start_new_session=True,
+                umask=PRIVATE_UMASK,
+            )
+        _CHILDREN[proc.pid] = proc
+        _write_private(self.guide_pid_file, f"{proc.pid}\n")
+        deadline = time.monotonic() + timeout
+        while _port_free(port):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                _terminate(proc.pid, 1.0)
+                self.guide_pid_file.unlink(missing_ok=True)
+                raise ServerError(
+                    f"the guide server did not start on port {port} (log: {self.guide_log})"
+                )
+            time.sleep(0.05)
+        return url
+
+    def stop_guide(self) -> bool:
+        pid = self.guide_pid()
+        if pid is None:
+            return False
+        _terminate(pid, 5.0)
+        self.guide_pid_file.unlink(missing_ok=True)
+        return True
 
     def _refuse_other_ports(self, bolt_port: int | None, http_port: int | None) -> None:
         bolt, http = self.ports()
@@ -555,6 +664,7 @@ class LocalServer:
 
         Returns False when it was not running.
         """
+        self.stop_guide()
         pid = self.pid()
         if pid is None:
             return False
@@ -621,6 +731,7 @@ class LocalServer:
             pid=pid,
             uri=f"bolt://127.0.0.1:{bolt}",
             browser_url=f"http://127.0.0.1:{http}/browser/" if browser else None,
+            guide_url=self._guide_url() if browser and pid is not None else None,
             neo4j_version=versions.get("neo4j"),
             gds_version=versions.get("gds"),
             edition=versions.get("edition"),
@@ -628,7 +739,15 @@ class LocalServer:
             home=str(self.installation.root),
         )
 
-    def _render_conf(self, bolt: int, http: int, *, browser: bool) -> str:
+    def _guide_url(self) -> str | None:
+        from copatent import guide  # noqa: PLC0415
+
+        port = self.guide_port()
+        return guide.urls(port)[0] if port and self.guide_pid() is not None else None
+
+    def _render_conf(
+        self, bolt: int, http: int, *, browser: bool, guide_port: int | None = None
+    ) -> str:
         d, m = self.directory, self.memory
         lines = [
             "# Written by copatent (copatent/server.py) on every start; edits are overwritten.",
@@ -655,10 +774,20 @@ class LocalServer:
             f"server.memory.pagecache.size={m.pagecache}",
             f"server.logs.user.config={self.user_log_config}",
             "dbms.usage_report.enabled=false",
+            "client.allow_telemetry=false",  # Neo4j Browser sends no usage data either
             # Bolt's netty event loops wait a 5 s quiet period each on shutdown (10 s per stop);
             # the databases are already closed by then, so there is nothing left to wait for
             "internal.dbms.bolt.netty_server_shutdown_quiet_period=0",
         ]
+        if guide_port is not None:
+            from copatent import guide  # noqa: PLC0415
+
+            # Browser may fetch guides and styles from these hosts only (the guide server's);
+            # on connect it sets the guide's parameters, applies the style and opens the guide
+            lines += [
+                "browser.remote_content_hostname_whitelist=localhost,127.0.0.1",
+                f"browser.post_connect_cmd={guide.post_connect_command(guide_port)}",
+            ]
         return "\n".join(lines) + "\n"
 
 
@@ -749,6 +878,15 @@ def _is_our_server(pid: int, directory: Path) -> bool:
     except OSError:
         return False
     return ENTRY_POINT.encode() in cmdline and f"--home-dir={directory}".encode() in cmdline
+
+
+def _is_our_guide(pid: int, directory: Path) -> bool:
+    """True if ``pid`` is the guide server serving ``directory`` (not a recycled pid)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"copatent.guide.serve" in cmdline and str(directory).encode() in cmdline
 
 
 def _terminate(pid: int, timeout: float) -> None:

@@ -33,6 +33,7 @@ def _show(status: server.Status, *, as_json: bool, title: str) -> None:
             "pid": status.pid,
             "uri": status.uri,
             "browser": status.browser_url,
+            "guide": status.guide_url,
             "neo4j": status.neo4j_version and f"{status.neo4j_version} ({status.edition})",
             "gds": status.gds_version,
             "data directory": status.data_dir,

@@ -197,13 +197,21 @@ class Browser:
         chromedriver: str,
         profile: Path,
         window: tuple[int, int] = (1280, 900),
+        loopback: bool = False,
     ) -> None:
+        """``loopback``: let the pages reach servers on 127.0.0.1 (Neo4j Browser and its
+        server); every other host stays unreachable (no name resolves, every other connection
+        goes to a closed proxy)."""
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
 
         options = webdriver.ChromeOptions()
         options.binary_location = chromium
         for arg in CHROMIUM_ARGS:
+            if loopback and arg.startswith("--proxy-bypass-list"):
+                continue  # Chromium's default: loopback bypasses the (closed) proxy
+            if loopback and arg.startswith("--host-resolver-rules"):
+                arg = f"{arg}, EXCLUDE 127.0.0.1, EXCLUDE localhost"  # noqa: PLW2901
             options.add_argument(arg)
         options.add_argument(f"--window-size={window[0]},{window[1]}")
         options.add_argument(f"--user-data-dir={profile / 'profile'}")
@@ -213,7 +221,9 @@ class Browser:
         self.driver = webdriver.Chrome(service=service, options=options)
         try:
             self.driver.execute_cdp_cmd("Network.enable", {})
-            self.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": list(BLOCKED_URLS)})
+            if not loopback:
+                blocked = {"urls": list(BLOCKED_URLS)}
+                self.driver.execute_cdp_cmd("Network.setBlockedURLs", blocked)
             self.driver.execute_cdp_cmd(
                 "Page.addScriptToEvaluateOnNewDocument", {"source": _RECORD_VIOLATIONS}
             )
