@@ -86,7 +86,8 @@ def guide_queries() -> list[GuideQuery]:
 
 def cypher_map(params: Mapping[str, str]) -> str:
     """``{scale: "province", ...}``: a Cypher map literal (JSON strings are Cypher strings)."""
-    return "{" + ", ".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in params.items()) + "}"
+    pairs = (f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in params.items())
+    return "{" + ", ".join(pairs) + "}"
 
 
 def urls(port: int) -> tuple[str, str]:

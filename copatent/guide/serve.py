@@ -52,10 +52,17 @@ class GuideHandler(http.server.SimpleHTTPRequestHandler):
         """Quiet: the server runs in the background with nobody reading its output."""
 
 
-def serve(directory: str, port: int, origins: Sequence[str]) -> None:
+def make_server(
+    directory: str, port: int, origins: Sequence[str]
+) -> http.server.ThreadingHTTPServer:
+    """The server of ``directory`` on 127.0.0.1:``port``, bound, not yet serving."""
     handler = type("Handler", (GuideHandler,), {"origins": frozenset(origins)})
     factory = functools.partial(handler, directory=directory)
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), factory) as httpd:
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), factory)
+
+
+def serve(directory: str, port: int, origins: Sequence[str]) -> None:
+    with make_server(directory, port, origins) as httpd:
         httpd.serve_forever()
 
 

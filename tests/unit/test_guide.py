@@ -88,7 +88,7 @@ def test_the_style_sheet_styles_every_tier_label_and_captions_positions() -> Non
     assert "/*" not in grass  # Browser's GraSS parser has no comments
     for tier in range(1, 5):  # the default four classes (analytics.defaults.DEFAULT_CLASSES)
         assert f"node.Tier{tier} {{" in grass
-    assert 'node.Position { ' in grass
+    assert "node.Position { " in grass
     assert grass.count("{") == grass.count("}")
 
 
@@ -96,19 +96,12 @@ def test_the_style_sheet_styles_every_tier_label_and_captions_positions() -> Non
 def guide_server(tmp_path: Path) -> Iterator[str]:
     (tmp_path / "copatent.html").write_text("<title>guide</title>", encoding="utf-8")
     (tmp_path / "secret").mkdir()
-    port = server.free_port()
-    thread = threading.Thread(
-        target=serve.serve, args=(str(tmp_path), port, ["http://127.0.0.1:7474"]), daemon=True
-    )
+    httpd = serve.make_server(str(tmp_path), server.free_port(), ["http://127.0.0.1:7474"])
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/copatent.html", timeout=1).close()  # noqa: S310
-            break
-        except OSError:
-            threading.Event().wait(0.02)
-    yield base
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
 
 
 def _get(url: str, *, method: str = "GET", origin: str | None = None) -> tuple[int, dict[str, str]]:
