@@ -198,10 +198,11 @@ class Browser:
         profile: Path,
         window: tuple[int, int] = (1280, 900),
         loopback: bool = False,
+        env: dict[str, str] | None = None,
     ) -> None:
         """``loopback``: let the pages reach servers on 127.0.0.1 (Neo4j Browser and its
         server); every other host stays unreachable (no name resolves, every other connection
-        goes to a closed proxy)."""
+        goes to a closed proxy). ``env``: chromium's environment (e.g. ``FONTCONFIG_FILE``)."""
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
 
@@ -217,7 +218,7 @@ class Browser:
         options.add_argument(f"--user-data-dir={profile / 'profile'}")
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         started = time.perf_counter()
-        service = Service(chromedriver, log_output=str(profile / "chromedriver.log"))
+        service = Service(chromedriver, log_output=str(profile / "chromedriver.log"), env=env)
         self.driver = webdriver.Chrome(service=service, options=options)
         try:
             self.driver.execute_cdp_cmd("Network.enable", {})

@@ -1,8 +1,7 @@
-"""The real Neo4j + GDS server for the integration tests.
+"""Helpers of the integration tests: the tests' own queries, the command line, killed loads.
 
-One server per test session, started with the same code as ``copatent db start`` on a fresh data
-directory and free ports, and stopped at the end. If it cannot start, every integration test errors
-with the reason: nothing here skips.
+The server itself (one per session, fixtures ``neo4j_server`` and ``db``) is in tests/conftest.py,
+shared with the browser tests.
 """
 
 from __future__ import annotations
@@ -21,37 +20,6 @@ from copatent import server
 from copatent.db import Database
 
 TEST_QUERIES = ("tests.integration.cypher",)
-_STARTED: list[server.Status] = []
-
-
-@pytest.fixture(scope="session")
-def installation() -> server.Installation:
-    inst, _ = server.install()
-    return inst
-
-
-@pytest.fixture(scope="session")
-def neo4j_server(
-    installation: server.Installation, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[server.LocalServer]:
-    local = server.LocalServer(
-        installation,
-        tmp_path_factory.mktemp("neo4j-instance"),
-        memory=server.Memory(heap_initial="512m", heap_max="2g", pagecache="256m"),
-    )
-    status = local.start(bolt_port=server.free_port(), http_port=server.free_port())
-    _STARTED.append(status)
-    try:
-        yield local
-    finally:
-        local.stop()
-
-
-@pytest.fixture(scope="session")
-def db(neo4j_server: server.LocalServer) -> Iterator[Database]:
-    """Runner for copatent's own named queries."""
-    with Database(neo4j_server.settings()) as database:
-        yield database
 
 
 @pytest.fixture
@@ -102,11 +70,3 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(item.path).parents:
             item.add_marker(pytest.mark.neo4j)
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    for status in _STARTED:
-        terminalreporter.write_line(
-            f"integration tests ran against Neo4j {status.neo4j_version} ({status.edition}) "
-            f"at {status.uri}; RETURN gds.version() answered {status.gds_version}"
-        )
