@@ -25,7 +25,8 @@ server: install
 # then analysed: Table 1, the top of Table 2, effective flow and edge tiers (CSVs in out/analysis),
 # the 2016-2020 subgroups (CONCOR, Louvain and Leiden blocks, density and image matrices, E-I),
 # and the geographical detector's factor table (Table 5) on the sample's SYNTHETIC statistics;
-# last the report (out/report: report.html, tables.xlsx, figures/), whose path it prints.
+# then the report (out/report: report.html, tables.xlsx, figures/), whose path it prints; last how
+# to log into Neo4j Browser, where the copatent guide opens.
 SAMPLE := out/sample-incopat.xlsx
 STATISTICS := out/sample-incopat-statistics-province.csv out/sample-incopat-statistics-city.csv
 $(SAMPLE) $(STATISTICS) &: $(STAMP)
@@ -39,6 +40,7 @@ demo: server $(SAMPLE) $(STATISTICS)
 	$(BIN)/copatent subgroups --out out/subgroups
 	$(BIN)/copatent detect --scale all $(addprefix --factors ,$(STATISTICS))
 	$(BIN)/copatent report --out out/report $(addprefix --factors ,$(STATISTICS))
+	$(BIN)/copatent browser
 
 # Unit tests, doctests and the integration tests (which start their own server on free ports).
 test: install

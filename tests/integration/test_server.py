@@ -197,6 +197,51 @@ def test_browser_is_served_on_loopback(neo4j_server: server.LocalServer) -> None
     assert discovery["bolt_direct"] == status.uri
 
 
+def test_the_guide_is_served_to_browser_and_browser_is_told_where(
+    neo4j_server: server.LocalServer, fixture_db: Database
+) -> None:
+    status = neo4j_server.status()
+    assert status.guide_url is not None
+    _, http = neo4j_server.ports()
+    origin = f"http://127.0.0.1:{http}"
+    request = urllib.request.Request(status.guide_url, headers={"Origin": origin})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        assert response.headers["Access-Control-Allow-Origin"] == origin
+        page = response.read().decode("utf-8")
+    assert "<title>copatent: the collaboration networks</title>" in page
+    # what Browser reads after connecting (dbms.clientConfig on the system database)
+    config = fixture_db.run("fixture/client_config")
+    settings = dict(zip(config["name"], config["value"], strict=True))
+    assert settings["browser.remote_content_hostname_whitelist"] == "localhost,127.0.0.1"
+    assert status.guide_url in settings["browser.post_connect_cmd"]
+
+
+def test_copatent_browser_says_where_the_password_is_and_prints_it_only_when_asked(
+    neo4j_server: server.LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from copatent.cli import app
+
+    # the command's local server is the session's (already running: it is not restarted)
+    monkeypatch.setattr(
+        server.LocalServer, "default", classmethod(lambda _cls, _home=None: neo4j_server)
+    )
+    password = neo4j_server.settings().password
+    runner = CliRunner()
+    shown = runner.invoke(app, ["browser"])
+    assert shown.exit_code == 0, shown.output
+    assert password not in shown.output
+    assert str(neo4j_server.password_file) in shown.output
+    assert f"?dbms=bolt://neo4j@127.0.0.1:{neo4j_server.ports()[0]}" in shown.output
+    assert ":guide http://127.0.0.1:" in shown.output
+    as_json = json.loads(runner.invoke(app, ["browser", "--json"]).output)
+    assert "password" not in as_json
+    assert as_json["password_file"] == str(neo4j_server.password_file)
+    asked = json.loads(runner.invoke(app, ["browser", "--json", "--show-password"]).output)
+    assert asked["password"] == password
+
+
 def test_instance_is_private_to_its_owner(
     neo4j_server: server.LocalServer, fixture_db: Database
 ) -> None:
