@@ -14,7 +14,18 @@ import typer
 
 from copatent import __version__
 from copatent._errors import CopatentError
-from copatent.commands import analyze, db, detect, graph, load, metrics, report, sample, subgroups
+from copatent.commands import (
+    analyze,
+    db,
+    detect,
+    export,
+    graph,
+    load,
+    metrics,
+    report,
+    sample,
+    subgroups,
+)
 from copatent.commands._options import OnceCommand
 
 app = typer.Typer(
@@ -32,6 +43,7 @@ app.command("subgroups", cls=OnceCommand)(subgroups.subgroups_command)
 app.command("metrics", cls=OnceCommand)(metrics.metrics)
 app.command("detect", cls=OnceCommand)(detect.detect)
 app.command("report", cls=OnceCommand)(report.report)
+app.command("export", cls=OnceCommand)(export.export)
 
 
 def _version(value: bool) -> None:
