@@ -130,7 +130,7 @@ def export(
     chosen = cast("Scale", _one_of("--scale", scale, SCALES))
     layout = cast("Layout", _one_of("--dl-layout", dl_layout, DL_LAYOUTS))
     lang = cast("Lang", _one_of("--labels", labels, LABELS))
-    periods = DEFAULT_PERIODS if period.strip() == "all" else (Period.parse(period),)
+    periods = DEFAULT_PERIODS if period.strip().lower() == "all" else (Period.parse(period),)
     base = Period.parse(baseline)
     if form in ONE_PERIOD and len(periods) > 1:
         raise InputError(
