@@ -1,7 +1,8 @@
 """GEXF 1.3 for Gephi: one period's network (static), or every period's (dynamic).
 
-Format: the GEXF 1.3 primer and schema (https://gexf.net, ``gexf.xsd`` and ``viz.xsd`` of
-version 1.3; namespaces ``http://gexf.net/1.3`` and ``http://gexf.net/1.3/viz``).
+Format: the GEXF 1.3 primer and schema (https://gexf.net; https://github.com/gephi/gexf,
+``1.3/gexf.rnc``, ``1.3/dynamics.rnc``, ``1.3/viz.xsd``; namespaces ``http://gexf.net/1.3`` and
+``http://gexf.net/1.3/viz``).
 
 - Directed graph (``defaultedgetype="directed"``); a node's ``id`` is its key (adcode or
   applicant name), its ``label`` the exported label; an arc's ``id`` is ``source->target`` and
@@ -16,9 +17,11 @@ version 1.3; namespaces ``http://gexf.net/1.3`` and ``http://gexf.net/1.3/viz``)
 - **Dynamic** (several periods): ``mode="dynamic"``, ``timeformat="date"`` and intervals:
   a period 2016-2020 is the spell ``start="2016-01-01" end="2020-12-31"`` (both inclusive in
   GEXF). Each node and arc has one spell per period it appears in; the names and coordinates
-  are static attributes, every measure (and the arc ``weight``, the attribute Gephi takes as the
-  dynamic edge weight) a dynamic one with one ``attvalue`` per period (``start``/``end``), so
-  Gephi's timeline plays the periods. The arcs carry no static ``weight``.
+  are static attributes, every measure a dynamic one with one ``attvalue`` per period
+  (``start``/``end``), so Gephi's timeline plays the periods. The arc weight is the dynamic edge
+  attribute titled ``weight`` ("dynamic weight can be obtained by using the reserved title
+  'weight' in attributes", ``1.3/dynamics.rnc``; the schema's example
+  ``data/dynamics_edgeweight.gexf`` does the same), and the arcs carry no static ``weight``.
 """
 
 from __future__ import annotations
