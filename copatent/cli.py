@@ -19,6 +19,7 @@ from copatent.commands import (
     browser,
     db,
     detect,
+    export,
     graph,
     load,
     metrics,
@@ -43,6 +44,7 @@ app.command("subgroups", cls=OnceCommand)(subgroups.subgroups_command)
 app.command("metrics", cls=OnceCommand)(metrics.metrics)
 app.command("detect", cls=OnceCommand)(detect.detect)
 app.command("report", cls=OnceCommand)(report.report)
+app.command("export", cls=OnceCommand)(export.export)
 app.command("browser", cls=OnceCommand)(browser.browser)
 
 

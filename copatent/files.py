@@ -167,6 +167,30 @@ class Staging:
         with self._file(name, "x", encoding=encoding, newline=newline) as handle:
             yield handle  # type: ignore[misc]  # "x" opens a TextIOWrapper, a TextIO
 
+    @contextlib.contextmanager
+    def path(self, name: str) -> Iterator[Path]:
+        """A path for ``name`` that a library writes by itself (GDAL's GeoPackage driver, say).
+
+        The path is in the hidden folder and does not exist yet. When the block ends the file
+        must exist; it is synced to disk and moved into place with the run's other files.
+        """
+        target, path = self._new(name)
+        try:
+            yield path
+            if not path.is_file():
+                raise ValueError(f"{name!r}: nothing was written")
+            with path.open("rb+") as handle:
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            path.unlink(missing_ok=True)
+            raise OutputError(
+                f"{target}: cannot write: {reason(exc)} ({self.folder} is unchanged)"
+            ) from None
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        self._names.append(name)
+
     def write_text(self, name: str, text: str, *, encoding: str = "utf-8") -> Path:
         """A text file ``name`` holding ``text`` (line ends as given)."""
         with self.text(name, encoding=encoding) as handle:
@@ -182,8 +206,8 @@ class Staging:
             safe_cells(frame).to_csv(handle, index=False, lineterminator="\n")
         return self.folder / name
 
-    @contextlib.contextmanager
-    def _file(self, name: str, mode: str, **options: Any) -> Iterator[IO[Any]]:
+    def _new(self, name: str) -> tuple[Path, Path]:
+        """``name``'s place in the folder and in the hidden folder (whose subfolder is made)."""
         parts = PurePosixPath(name).parts
         plain = 1 <= len(parts) <= 2 and all(p not in ("", ".", "..", "/") for p in parts)
         if name in self._names or not plain or "\\" in name or str(PurePosixPath(*parts)) != name:
@@ -192,6 +216,16 @@ class Staging:
         path = self._scratch / name
         try:
             path.parent.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise OutputError(
+                f"{target}: cannot write: {reason(exc)} ({self.folder} is unchanged)"
+            ) from None
+        return target, path
+
+    @contextlib.contextmanager
+    def _file(self, name: str, mode: str, **options: Any) -> Iterator[IO[Any]]:
+        target, path = self._new(name)
+        try:
             with path.open(mode, **options) as handle:
                 yield handle
                 handle.flush()

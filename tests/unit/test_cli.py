@@ -18,14 +18,15 @@ from copatent.commands._options import RegionScale, ScaleChoice, chosen_scales
 from copatent.sample import generator as sample
 
 HEAVY = ("pandas", "numpy", "scipy", "igraph", "pyarrow", "openpyxl", "xlrd", "neo4j",
-         "graphdatascience", "matplotlib", "shapely", "pyproj", "jinja2", "pypinyin")  # fmt: skip
+         "graphdatascience", "matplotlib", "shapely", "pyproj", "jinja2", "pypinyin",
+         "geopandas", "pyogrio")  # fmt: skip
 
 
 @pytest.mark.parametrize(
     "args",
     [["--help"], ["analyze", "--help"], ["detect", "--help"], ["load", "--help"],
      ["metrics", "--help"], ["subgroups", "--help"], ["report", "--help"],
-     ["db", "start", "--help"]],
+     ["export", "--help"], ["db", "start", "--help"]],
     ids=" ".join,
 )  # fmt: skip
 def test_help_imports_no_heavy_library(args: list[str]) -> None:

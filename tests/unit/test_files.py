@@ -315,3 +315,27 @@ def test_a_set_may_hold_files_in_one_subfolder(tmp_path: Path) -> None:
     for bad in ("a/b/c.txt", "../x.txt", "/x.txt", "a/../b.txt", "./a.txt", "a\\b.txt"):
         with files.staged(out) as staging, pytest.raises(ValueError, match="file name"):
             staging.write_text(bad, "x")
+
+
+def test_a_library_writes_a_staged_path_whole_or_not_at_all(tmp_path: Path) -> None:
+    out = tmp_path / "maps"
+    with files.staged(out) as staging, staging.path("net.gpkg") as scratch:
+        assert not scratch.exists()
+        assert scratch.parent != out  # in the hidden folder until the set is complete
+        scratch.write_bytes(b"gpkg")
+    assert (out / "net.gpkg").read_bytes() == b"gpkg"
+
+    def failed() -> None:
+        with files.staged(out) as staging, staging.path("other.gpkg") as scratch:
+            scratch.write_bytes(b"half")
+            raise RuntimeError("the driver failed")
+
+    with pytest.raises(RuntimeError):
+        failed()
+    with (
+        pytest.raises(ValueError, match="nothing was written"),
+        files.staged(out) as staging,
+        staging.path("empty.gpkg"),
+    ):
+        pass
+    assert sorted(p.name for p in out.iterdir()) == ["net.gpkg"]
