@@ -191,10 +191,14 @@ def position_rows(t: PeriodTables) -> list[dict[str, Any]]:
 
 
 def arc_rows(tables: Iterable[PeriodTables]) -> list[dict[str, Any]]:
-    """One ``{period, source, target, weight, tier, distance_km}`` per arc of ``tables``."""
+    """One ``{period, source, target, weight, tier, distance_km}`` per arc of ``tables``.
+
+    ``weight`` is the integer count of collaborations, as on COLLABORATES.
+    """
     return [
         {"period": t.graph.label, "source": str(source), "target": str(target)}
         | {column: _plain(value) for column, value in zip(ARC_COLUMNS, values, strict=True)}
+        | {"weight": int(values[0])}  # a count of collaborations, as on COLLABORATES
         for t in tables
         for source, target, *values in t.edges[["source", "target", *ARC_COLUMNS]].itertuples(
             index=False
