@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from copatent import server
+from copatent import guide, server
 from copatent.analytics.periods import SCALES
 from copatent.db import Database
 from copatent.loader import pipeline, writer
@@ -171,3 +171,36 @@ def test_subgroups_fill_the_blocks_of_the_positions(
             assert written[method].astype(int).to_dict() == expected, (scale, method)
     earlier = admin.run("fixture/position_blocks", {"scale": "province", "period": "2011-2015"})
     assert earlier[["concor", "louvain", "leiden"]].isna().all().all()
+
+
+CITY_PARAMS = {
+    "scale": "city",
+    "period": "2016-2020",
+    "region": "Beijing",  # an English name
+    "other": "310000",  # Shanghai's adcode
+    "method": "concor",
+}
+QUERIES = [name for folder in guide.FOLDERS for name in guide.queries(folder)]
+
+
+@pytest.mark.parametrize(
+    "params", [dict(guide.GUIDE_PARAMS), CITY_PARAMS], ids=["defaults", "city-english-adcode"]
+)
+def test_every_guide_and_cookbook_query_returns_rows(
+    subgrouped: Path, db: Database, params: dict[str, str]
+) -> None:
+    empty = [name for name in QUERIES if db.run(name, params).empty]
+    assert not empty, empty
+
+
+def test_the_drilldown_counts_the_arcs_collaborations(subgrouped: Path, db: Database) -> None:
+    """Behind the arc Beijing -> Shanghai: the COLLABORATES weight is the number of pairs (first
+    applicant in Beijing, another applicant in Shanghai), unless more than 25 patents made it."""
+    for scale in ("province", "city"):
+        params = dict(guide.GUIDE_PARAMS, scale=scale)
+        shown = db.run("guide/07_drilldown", params)
+        pairs = sum(len(p) for p in shown["pairs"])
+        arc = db.run("guide/04_pair_over_periods", params).set_index("period")
+        assert 0 < len(shown) <= 25
+        if len(shown) < 25:
+            assert pairs == arc.loc["2016-2020", "region_led"], scale
