@@ -193,14 +193,35 @@ def test_every_guide_and_cookbook_query_returns_rows(
     assert not empty, empty
 
 
-def test_the_drilldown_counts_the_arcs_collaborations(subgrouped: Path, db: Database) -> None:
-    """Behind the arc Beijing -> Shanghai: the COLLABORATES weight is the number of pairs (first
-    applicant in Beijing, another applicant in Shanghai), unless more than 25 patents made it."""
+NOT_AT_THE_APPLICANT_SCALE = {
+    "guide/05_subgroup_members",  # subgroups are computed for regions only
+    "cookbook/06_block_links",
+    "cookbook/07_region_applicants",  # applicants are not located in applicants
+    "cookbook/10_distance_bands",  # applicants have no seat
+}
+
+
+def test_the_queries_at_the_applicant_scale(subgrouped: Path, db: Database) -> None:
+    """The strongest applicant arc's two ends as $region and $other."""
+    params = dict(guide.GUIDE_PARAMS, scale="applicant")
+    top = db.run("cookbook/02_strongest_arcs", params).iloc[0]
+    params |= {"region": top["leader"], "other": top["partner"]}
+    empty = {name for name in QUERIES if db.run(name, params).empty}
+    assert empty == NOT_AT_THE_APPLICANT_SCALE
+
+
+def test_the_drilldown_shows_every_collaboration_of_the_arc(subgrouped: Path, db: Database) -> None:
+    """Behind the arc Beijing -> Shanghai: one (first applicant, other applicant) pair per
+    collaboration the COLLABORATES weight counts, in every period with at most 25 patents."""
+    checked = 0
     for scale in ("province", "city"):
-        params = dict(guide.GUIDE_PARAMS, scale=scale)
-        shown = db.run("guide/07_drilldown", params)
-        pairs = sum(len(p) for p in shown["pairs"])
-        arc = db.run("guide/04_pair_over_periods", params).set_index("period")
-        assert 0 < len(shown) <= 25
-        if len(shown) < 25:
-            assert pairs == arc.loc["2016-2020", "region_led"], scale
+        for period in ("2001-2005", "2006-2010", "2011-2015", "2016-2020"):
+            params = dict(guide.GUIDE_PARAMS, scale=scale, period=period)
+            shown = db.run("guide/07_drilldown", params)
+            pairs = sum(len(p) for p in shown["pairs"])
+            arc = db.run("guide/04_pair_over_periods", params).set_index("period")
+            assert 0 < len(shown) <= 25
+            if len(shown) < 25:
+                assert pairs == arc.loc[period, "region_led"], (scale, period)
+                checked += 1
+    assert checked >= 4
