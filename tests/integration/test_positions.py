@@ -15,12 +15,14 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from copatent import guide, server
+from copatent import engines, guide, publish, server
 from copatent.analytics.periods import SCALES
 from copatent.db import Database
+from copatent.engines.neo4j import Neo4jEngine
 from copatent.loader import pipeline, writer
 from copatent.sample import generator as sample
 from tests.integration.conftest import TEST_QUERIES, run_cli
+from tests.integration.test_consistency import _at_once
 
 SEED = 7
 PATENTS = 4_000
@@ -225,3 +227,16 @@ def test_the_drilldown_shows_every_collaboration_of_the_arc(subgrouped: Path, db
                 assert pairs == arc.loc[period, "region_led"], (scale, period)
                 checked += 1
     assert checked >= 4
+
+
+def test_two_publishes_at_once_leave_one_set_of_positions(
+    subgrouped: Path, neo4j_server: server.LocalServer, db: Database, admin: Database
+) -> None:
+    """The publish lock: two analyses publishing together write one after the other."""
+    result = engines.analyze(Neo4jEngine(db, restarts=1), scales=["province", "city"])
+    publish.analysis(db, result)
+    one_run = admin.run("fixture/count_positions")
+    with Database(neo4j_server.settings()) as other:
+        for _ in range(3):
+            _at_once([db, other], lambda runner: publish.analysis(runner, result))
+            pd.testing.assert_frame_equal(admin.run("fixture/count_positions"), one_run)
