@@ -21,7 +21,7 @@ import functools
 import logging
 import re
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Final
@@ -192,6 +192,31 @@ class Database:
         text = self._query_text(name)
         self.verify()
         return self._execute(name, text, dict(params or {}), write=write)
+
+    def run_all(
+        self, steps: Sequence[tuple[str, Mapping[str, Any]]], *, write: bool = False
+    ) -> list[pd.DataFrame]:
+        """Run the named queries ``steps`` in order in ONE managed transaction.
+
+        Each step is ``(name, params)``; the result is one DataFrame per step. Either every step
+        commits or none does (a failure, or the driver's retry of a transient error, starts the
+        whole unit again). The transaction's metadata names every query: ``a+b+c``.
+        """
+        texts = [(self._query_text(name), dict(params)) for name, params in steps]
+        self.verify()
+        tag = "+".join(name for name, _ in steps)
+
+        @neo4j.unit_of_work(metadata={"app": APP_TAG, "query": tag})
+        def work(tx: neo4j.ManagedTransaction) -> list[pd.DataFrame]:
+            return [tx.run(text, arguments).to_df() for text, arguments in texts]
+
+        with (
+            _translated(self.settings, tag),
+            self._driver.session(database=self.settings.database) as session,
+        ):
+            if write:
+                return session.execute_write(work)
+            return session.execute_read(work)
 
     def _query_text(self, name: str) -> str:
         for package in self.queries[:-1]:

@@ -17,5 +17,10 @@ DEFAULT_RESTARTS: Final = 10
 DEFAULT_CLASSES: Final = 4
 """Natural-break classes of the tiers (DESIGN.md item 8)."""
 
+MAX_CLASSES: Final = 10
+"""The most natural-break classes the commands that publish accept: the graph carries a node's
+tier as one of the labels ``Tier1`` ... ``Tier10`` (``copatent/cypher/publish/tier_labels``), a
+closed set because a label cannot be a query parameter."""
+
 DEFAULT_DEPTH: Final = 2
 """CONCOR splits: up to 2^depth blocks (DESIGN.md item 10)."""

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from copatent.analytics.defaults import DEFAULT_CLASSES
+from copatent.analytics.defaults import DEFAULT_CLASSES, MAX_CLASSES
 from copatent.analytics.periods import DEFAULT_BASELINE, Period, Scale
 from copatent.commands._options import (
     DEFAULT_CONNECTION,
@@ -76,7 +76,7 @@ def analyze(
         str, typer.Option(help="Period whose edge-weight breaks define every period's edge tiers.")
     ] = DEFAULT_BASELINE.label,
     classes: Annotated[
-        int, typer.Option(min=2, help="Natural-break classes (Jenks).")
+        int, typer.Option(min=2, max=MAX_CLASSES, help="Natural-break classes (Jenks).")
     ] = DEFAULT_CLASSES,
     isolates: Annotated[
         bool,
@@ -108,8 +108,11 @@ def analyze(
     and period centrality_<scale>_<period>.csv, flow_<scale>_<period>.csv and
     edges_<scale>_<period>.csv (with tiers); with --compare-study also study_comparison.csv (the
     study's Table 1 beside copatent's, for the scales and periods the study prints). With the
-    neo4j engine the networks are also written to the graph as COLLABORATES {scale, period,
-    weight} relationships, for Neo4j Browser.
+    neo4j engine the results also go to the graph, replacing those of the same scales and
+    periods: the networks as COLLABORATES {scale, period, weight} relationships, and every
+    node's measures, tier (label Tier1..TierN), effective flow and role as a Position node per
+    scale and period, linked by ARC relationships (docs/graph-model.md), for Cypher and Neo4j
+    Browser.
     """
     import dataclasses  # noqa: PLC0415
 
@@ -134,7 +137,7 @@ def analyze(
         require_edges(result)
         _require_baseline(result)
         if db is not None:
-            publish.collaborations(db, result)
+            publish.analysis(db, result)
     comparison = study.compare(result.table1()) if compare_study else None
     files = write_analysis(result, out, comparison=comparison)
     if as_json:

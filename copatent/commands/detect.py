@@ -200,7 +200,7 @@ def detect(
     with engines.open_engine(settings, connection.settings) as (engine, db):
         computed = engines.analyze(engine, scales=scales, periods=chosen, baseline=chosen[-1])
         if db is not None:
-            publish.collaborations(db, computed)
+            publish.analysis(db, computed)
     require_edges(computed)
     with named_as_options():
         found = regional.detect_regions(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 import typer
 
 from copatent._errors import InputError
-from copatent.analytics.defaults import DEFAULT_CLASSES
+from copatent.analytics.defaults import DEFAULT_CLASSES, MAX_CLASSES
 from copatent.analytics.periods import DEFAULT_BASELINE
 from copatent.commands._blocks import ImageCutoffOption, image_cutoff
 from copatent.commands._options import (
@@ -76,7 +76,7 @@ def report(
         ),
     ] = DEFAULT_BASELINE.label,
     classes: Annotated[
-        int, typer.Option(min=2, help="Natural-break classes of the tiers.")
+        int, typer.Option(min=2, max=MAX_CLASSES, help="Natural-break classes of the tiers.")
     ] = DEFAULT_CLASSES,
     top: Annotated[int, typer.Option(min=1, help="Rows of Table 2 per scale.")] = 30,
     partition: Annotated[
@@ -196,8 +196,7 @@ def report(
             row = db.run("db/server_versions").iloc[0]
             server = [("neo4j", f"{row['neo4j']} ({row['edition']})"), ("gds", str(row["gds"]))]
             step("publishing the networks and blocks to the graph")
-            publish.collaborations(db, result)
-            publish.blocks(db, parts)
+            publish.analysis(db, result, blocks=parts)
     inputs = ReportInputs(
         analysis=result,
         baseline=base_only,

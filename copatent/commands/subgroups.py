@@ -77,9 +77,9 @@ def subgroups_command(
     summary.csv, one row per scale, period and method (blocks, modularity on W + W^T,
     whole-network densities, the image cutoff's rule and its binary and valued values, E-I), to
     compare the methods side by side. --json: the same per partition, with image_cutoff_rule,
-    image_cutoff_binary and image_cutoff_valued. With the neo4j engine each node also gets the
-    property <method>_<start>_<end> = its block (e.g. leiden_2016_2020), for colouring in Neo4j
-    Browser.
+    image_cutoff_binary and image_cutoff_valued. With the neo4j engine the period's Position
+    nodes are published (as by analyze) and each gets its block as the property concor, louvain
+    or leiden (docs/graph-model.md), for Cypher and Neo4j Browser.
     """
     import dataclasses  # noqa: PLC0415
 
@@ -117,8 +117,7 @@ def subgroups_command(
             image_cutoff=alpha,
         )
         if db is not None:
-            publish.collaborations(db, result)
-            publish.blocks(db, found)
+            publish.analysis(db, result, blocks=found)
     files = write_subgroups(found, out)
     if as_json:
         emit_json(

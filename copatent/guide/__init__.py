@@ -29,26 +29,41 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Final
 
 GUIDE_FILE: Final = "copatent.html"
 STYLE_FILE: Final = "copatent.grass"
-QUERY_FOLDER: Final = "guide"
-"""Under ``copatent/cypher``: the guide's named queries."""
+FOLDERS: Final = ("guide", "cookbook")
+"""Under ``copatent/cypher``: the guide's queries in guide order, and the README's cookbook.
 
-GUIDE_PARAMS: Final[Mapping[str, str]] = {
-    "scale": "province",
-    "period": "2016-2020",
-    "region": "Beijing",
-    "other": "Shanghai",
-    "method": "louvain",
-}
-"""What the guide's queries ask about until the user changes it (``:params`` in Browser)."""
+Each file begins with ``//`` lines that say what it shows and how to read it (the guide shows
+them above the query) and uses only the parameters of :data:`GUIDE_PARAMS`; a region is matched
+by ``$region IN [p.name, p.name_en, p.key]``, so 北京市, Beijing and 110000 all find it. They read
+the shape of ``docs/graph-model.md``.
+"""
+
+GUIDE_PARAMS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "scale": "province",
+        "period": "2016-2020",
+        "region": "Beijing",
+        "other": "Shanghai",
+        "method": "louvain",
+    }
+)
+"""The guide's parameters until the user changes them: the sample's two busiest regions in the
+baseline period (English names, so that ``neo4j.conf`` stays ASCII).
+
+``scale``: province, city or applicant; ``period``: a period label as the analysis named it;
+``region`` and ``other``: a Chinese name, an English name or a key (adcode, applicant name);
+``method``: concor, louvain or leiden (the blocks ``copatent subgroups`` wrote).
+"""
 
 
 @dataclass(frozen=True)
 class GuideQuery:
-    """One named query of the guide: its file stem, title, explanation and Cypher text."""
+    """One named query of the guide: its name, title, explanation and Cypher text."""
 
     name: str
     title: str
@@ -57,28 +72,57 @@ class GuideQuery:
     """The whole file, comments included: what the guide puts into Browser's editor."""
 
 
+def queries(folder: str) -> list[str]:
+    """The named queries of ``folder`` (``guide`` or ``cookbook``) in order: ``guide/01_network``.
+
+    >>> queries("guide")[0]
+    'guide/01_network'
+    """
+    if folder not in FOLDERS:
+        raise ValueError(f"no query folder {folder!r}: {', '.join(FOLDERS)}")
+    found = resources.files("copatent.cypher").joinpath(folder)
+    return sorted(
+        f"{folder}/{p.name.removesuffix('.cypher')}"
+        for p in found.iterdir()
+        if p.name.endswith(".cypher")
+    )
+
+
+def text(name: str) -> str:
+    """The text of the named guide or cookbook query (``guide/01_network``)."""
+    folder, _, stem = name.partition("/")
+    if folder not in FOLDERS or not stem.replace("_", "").isalnum():
+        raise ValueError(f"no guide or cookbook query {name!r}")
+    path = resources.files("copatent.cypher").joinpath(folder, f"{stem}.cypher")
+    return path.read_text(encoding="utf-8")
+
+
+def explanation(name: str) -> str:
+    """The query's leading ``//`` lines without the slashes: what the guide shows beside it.
+
+    >>> explanation("guide/01_network").splitlines()[0]
+    'The collaboration network of one period at one scale ($scale, $period), as a graph.'
+    """
+    lines = []
+    for line in text(name).splitlines():
+        if not line.startswith("//"):
+            break
+        lines.append(line.removeprefix("//").strip())
+    return "\n".join(lines)
+
+
 def guide_queries() -> list[GuideQuery]:
-    """The guide's queries in file-name order (``01_network.cypher`` first)."""
+    """The guide's queries in order, each with a title (its first sentence) and explanation."""
     found = []
-    folder = resources.files("copatent.cypher") / QUERY_FOLDER
-    if not folder.is_dir():
-        return []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".cypher"):
-            continue
-        text = entry.read_text(encoding="utf-8").strip()
-        comments = []
-        for line in text.splitlines():
-            if not line.startswith("//"):
-                break
-            comments.append(line.removeprefix("//").strip())
-        title = comments[0].rstrip(".:") if comments else entry.name.removesuffix(".cypher")
+    for name in queries("guide"):
+        lines = explanation(name).splitlines()
+        first, _, rest = " ".join(lines).partition(". ")
         found.append(
             GuideQuery(
-                name=entry.name.removesuffix(".cypher"),
-                title=title,
-                explanation=" ".join(comments[1:]),
-                text=text,
+                name=name,
+                title=first.rstrip(".:"),
+                explanation=rest,
+                text=text(name).strip(),
             )
         )
     return found

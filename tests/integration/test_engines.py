@@ -234,7 +234,7 @@ def test_cli_subgroups_agree_across_engines_and_reach_the_graph(
 ) -> None:
     """`copatent subgroups`: CONCOR blocks are the same from both engines (the same network), the
     Leiden blocks are as good by modularity, and the neo4j engine writes each province's blocks
-    as concor_2016_2020, louvain_2016_2020 and leiden_2016_2020 for Browser. The images are drawn
+    as the concor, louvain and leiden properties of its 2016-2020 Position. The images are drawn
     with the study's rule (--image-cutoff block-mean) by both."""
     common = ["subgroups", "--scale", "province", "--method", "all", "--json",
               "--image-cutoff", "block-mean"]  # fmt: skip
@@ -254,10 +254,12 @@ def test_cli_subgroups_agree_across_engines_and_reach_the_graph(
     for method in ("louvain", "leiden"):
         assert abs(ours[method]["block_modularity"] - theirs[method]["block_modularity"]) <= 0.01
     with Database(db.settings, queries=TEST_QUERIES) as admin:
-        for method, found in ours.items():
-            written = admin.run("fixture/node_property", {"property": f"{method}_2016_2020"})
-            expected = {m["node"]: m["block"] for m in found["members"]}
-            assert dict(zip(written["node"], written["value"], strict=True)) == expected, method
+        written = admin.run(
+            "fixture/position_blocks", {"scale": "province", "period": "2016-2020"}
+        ).set_index("node")
+    for method, found in ours.items():
+        expected = {m["node"]: m["block"] for m in found["members"]}
+        assert written[method].astype(int).to_dict() == expected, method
     assert (tmp_path / "neo" / "province_2016-2020_leiden_ei.csv").exists()
     summary = pd.read_csv(tmp_path / "neo" / "summary.csv", encoding="utf-8-sig")
     assert summary["method"].tolist() == ["concor", "louvain", "leiden"]
