@@ -15,10 +15,10 @@ three there (:func:`post_connect_command`):
 Browser fetches the guide and the style from a host its server allows
 (``browser.remote_content_hostname_whitelist``, set to ``localhost,127.0.0.1``) with a
 cross-origin request; :mod:`copatent.guide.serve` serves them on 127.0.0.1 next to Neo4j. The
-guide's runnable queries are the text of the named files in ``copatent/cypher/guide/`` (their
-leading ``//`` lines are the explanation shown above each query), so the test suite runs exactly
-what a user clicks. Browser's page policy allows images only from its own origin or ``data:``
-URIs: the graph model's picture is inline SVG.
+guide's runnable queries are the named files in ``copatent/cypher/guide/`` (their leading ``//``
+lines are the explanation shown above each query, the rest is what a click puts into the editor),
+so the test suite runs exactly what a user clicks. Browser's page policy allows images only from
+its own origin or ``data:`` URIs: the graph model's picture is inline SVG.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class GuideQuery:
     title: str
     explanation: str
     text: str
-    """The whole file, comments included: what the guide puts into Browser's editor."""
+    """The file without its leading comments (shown above it): what goes into Browser's editor."""
 
 
 def queries(folder: str) -> list[str]:
@@ -122,7 +122,9 @@ def guide_queries() -> list[GuideQuery]:
                 name=name,
                 title=first.rstrip(".:"),
                 explanation=rest,
-                text=text(name).strip(),
+                text="\n".join(
+                    line for line in text(name).strip().splitlines() if not line.startswith("//")
+                ).strip(),
             )
         )
     return found
