@@ -53,3 +53,13 @@ def test_the_default_parameters_name_the_sample_regions() -> None:
     assert {guide.GUIDE_PARAMS["region"], guide.GUIDE_PARAMS["other"]} <= english
     assert all(value.isascii() for value in guide.GUIDE_PARAMS.values())  # neo4j.conf
     assert set(guide.GUIDE_PARAMS) == {"scale", "period", "region", "other", "method"}
+
+
+@pytest.mark.parametrize("name", guide.queries("cookbook"))
+def test_the_readme_shows_each_cookbook_query_as_it_is(name: str) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    body = "\n".join(ln for ln in guide.text(name).splitlines() if not ln.startswith("//"))
+    assert f"`{name.split('/')[1]}`" in readme
+    assert f"```cypher\n{body.strip()}\n```" in readme
