@@ -453,6 +453,7 @@ class LocalServer:
         if self.is_running():
             self._refuse_other_ports(bolt_port, http_port)
             self._wait_ready(None, timeout)
+            self.ensure_guide()  # a guide server that died comes back
             return self.status()
         java = find_java()
         last_bolt, last_http = self.ports()

@@ -60,8 +60,11 @@ def browser(
     password = result.get("password") or (
         f"in {local.password_file} (readable by you only; --show-password prints it)"
     )
-    guide = "opens when you connect" + (
-        f"; if it does not, type  :guide {status.guide_url}" if status.guide_url else ""
+    guide = (
+        f"opens when you connect; if it does not, type  :guide {status.guide_url}"
+        if status.guide_url
+        else "none on this server yet (an older copatent started it): run `copatent db stop`, "
+        "then `copatent browser`"
     )
     # plain lines, not a table: the addresses must stay whole to be copied
     typer.echo(f"Neo4j Browser: {url}")

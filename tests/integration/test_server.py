@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -214,6 +216,22 @@ def test_the_guide_is_served_to_browser_and_browser_is_told_where(
     settings = dict(zip(config["name"], config["value"], strict=True))
     assert settings["browser.remote_content_hostname_whitelist"] == "localhost,127.0.0.1"
     assert status.guide_url in settings["browser.post_connect_cmd"]
+
+
+def test_a_guide_server_that_died_comes_back_on_the_next_start(
+    neo4j_server: server.LocalServer,
+) -> None:
+    pid = neo4j_server.guide_pid()
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    while neo4j_server.guide_pid() is not None:  # until the kernel has it gone
+        time.sleep(0.05)
+    assert neo4j_server.status().guide_url is None
+    status = neo4j_server.start()  # the server runs: only the guide server is started again
+    assert status.guide_url is not None
+    assert neo4j_server.guide_pid() not in (None, pid)
+    with urllib.request.urlopen(status.guide_url, timeout=30) as response:  # noqa: S310
+        assert response.status == 200
 
 
 def test_copatent_browser_says_where_the_password_is_and_prints_it_only_when_asked(
