@@ -25,6 +25,7 @@ from copatent.commands import (
     metrics,
     report,
     sample,
+    study,
     subgroups,
 )
 from copatent.commands._options import OnceCommand
@@ -38,6 +39,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.command("load", cls=OnceCommand)(load.load)
 app.add_typer(graph.app, name="graph")
+app.add_typer(study.app, name="study")
 app.command("sample", cls=OnceCommand)(sample.sample)
 app.command("analyze", cls=OnceCommand)(analyze.analyze)
 app.command("subgroups", cls=OnceCommand)(subgroups.subgroups_command)
