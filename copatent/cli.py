@@ -24,6 +24,7 @@ from copatent.commands import (
     load,
     metrics,
     report,
+    run,
     sample,
     study,
     subgroups,
@@ -48,6 +49,7 @@ app.command("detect", cls=OnceCommand)(detect.detect)
 app.command("report", cls=OnceCommand)(report.report)
 app.command("export", cls=OnceCommand)(export.export)
 app.command("browser", cls=OnceCommand)(browser.browser)
+app.command("run", cls=OnceCommand)(run.run)
 
 
 def _version(value: bool) -> None:

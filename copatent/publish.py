@@ -35,6 +35,7 @@ every value reaches Cypher as a parameter.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
@@ -265,3 +266,26 @@ def _plain(value: Any) -> Any:
 
 def _count(frame: pd.DataFrame, column: str) -> int:
     return int(frame.iloc[0][column]) if len(frame) else 0
+
+
+def run_record(db: Database, record: Mapping[str, Any]) -> None:
+    """Write (or rewrite) the ``(:Run {study, id})`` node of a study run from its ``run.json``.
+
+    Plain values stay properties; lists of plain values stay lists; anything nested (the
+    parameters, the headline figures, the inputs) is stored as JSON text, as in ``run.json``.
+    """
+    props: dict[str, object] = {}
+    for key, value in record.items():
+        if value is None or isinstance(value, str | int | float | bool):
+            props[key] = value
+        elif isinstance(value, list | tuple) and all(
+            isinstance(v, str | int | float) for v in value
+        ):
+            props[key] = list(value)
+        else:
+            props[key] = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    db.run(
+        "publish/run_record",
+        {"study": str(record["study"]), "id": int(record["id"]), "props": props},
+        write=True,
+    )

@@ -247,12 +247,22 @@ def _study(path: Path, raw: Mapping[str, Any]) -> Study:
     def where(section: str, key: str) -> Callable[[str], InputError]:
         return lambda message: InputError(f"{path}: [{section}] {key}: {message}")
 
+    analysis = Analysis(**values.get("analysis", {}))
+    detector = _detector(here, values.get("detector", {}), where)
+    regional = [s for s in analysis.scales if s in ("province", "city")]
+    missing = [s for s in regional if s not in detector.statistics]
+    if detector.statistics and missing:
+        message = (
+            f"no file for {', '.join(missing)}: the detector needs one statistics file per "
+            f"regional scale analysed ({', '.join(regional)}), or none"
+        )
+        raise where("detector", "statistics")(message)
     return Study(
         path=path.resolve(),
         name=values.get("study", {}).get("name") or path.stem,
         inputs=_inputs(here, values["inputs"], where),
-        analysis=Analysis(**values.get("analysis", {})),
-        detector=_detector(here, values.get("detector", {}), where),
+        analysis=analysis,
+        detector=detector,
         report=Report(**values.get("report", {})),
         output=here / values.get("output", {}).get("dir", "runs"),
     )

@@ -20,7 +20,8 @@ def folder(tmp_path: Path) -> Path:
     for name in ("a.csv", "b.xlsx", "notes.txt", "~$b.xlsx"):
         (tmp_path / "exports" / name).write_text("x", encoding="utf-8")
     (tmp_path / "statistics").mkdir()
-    (tmp_path / "statistics" / "province.csv").write_text("x", encoding="utf-8")
+    for scale in ("province", "city"):
+        (tmp_path / "statistics" / f"{scale}.csv").write_text("x", encoding="utf-8")
     return tmp_path
 
 
@@ -63,7 +64,7 @@ scales = ["province", "city"]
 periods = ["2016-2020", "2001-2005"]
 engine = "memory"
 [detector]
-statistics = { province = "statistics/province.csv" }
+statistics = { province = "statistics/province.csv", city = "statistics/city.csv" }
 [report]
 enabled = false
 [output]
@@ -75,7 +76,9 @@ dir = "out/runs"
     assert [p.name for p in study.inputs.files] == ["a.csv", "b.xlsx"]  # once, though named twice
     assert [p.label for p in study.analysis.periods] == ["2001-2005", "2016-2020"]
     assert study.analysis.engine == "memory"
-    assert study.detector.statistics == {"province": folder / "statistics" / "province.csv"}
+    assert study.detector.statistics == {
+        scale: folder / "statistics" / f"{scale}.csv" for scale in ("province", "city")
+    }
     assert not study.report.enabled
     assert study.output == folder / "out" / "runs"
     assert study.parameters()["analysis"]["periods"] == ["2001-2005", "2016-2020"]  # type: ignore[index]
@@ -97,9 +100,10 @@ dir = "out/runs"
         ('[inputs]\npaths = ["missing/"]\n', "[inputs] paths: 'missing/' names no export file"),
         ('[inputs]\npaths = ["exports/*.parquet"]\n', "[inputs] paths: 'exports/*.parquet' names no export file (no match"),
         ('[inputs]\npaths = ["exports/"]\nkeywords = "kw.txt"\n', "[inputs] keywords:"),
-        ('[inputs]\npaths = ["exports/"]\n[detector]\nstatistics = { city = "statistics/city.csv" }\n', "[detector] statistics.city:"),
+        ('[inputs]\npaths = ["exports/"]\n[detector]\nstatistics = { city = "statistics/town.csv" }\n', "[detector] statistics.city:"),
         ('[inputs]\npaths = ["exports/"]\n[detector]\nstatistics = { county = "statistics/province.csv" }\n', "[detector] statistics.county: unknown scale"),
         ("[analysis]\nengine = 'memory'\n", "[inputs] paths: missing"),
+        ('[inputs]\npaths = ["exports/"]\n[detector]\nstatistics = { province = "statistics/province.csv" }\n', "[detector] statistics: no file for city"),
         ('[inputs]\npaths = ["exports/"\n', "not valid TOML"),
     ],
 )  # fmt: skip
