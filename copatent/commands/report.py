@@ -15,7 +15,7 @@ import typer
 
 from copatent._errors import InputError
 from copatent.analytics.defaults import DEFAULT_CLASSES, MAX_CLASSES
-from copatent.analytics.periods import DEFAULT_BASELINE
+from copatent.analytics.periods import DEFAULT_BASELINE, Period
 from copatent.commands._blocks import ImageCutoffOption, image_cutoff
 from copatent.commands._options import (
     DEFAULT_CONNECTION,
@@ -113,6 +113,15 @@ def report(
             "--force", help="Write the report even when inputs and options are unchanged."
         ),
     ] = False,
+    skip_empty: Annotated[
+        bool,
+        typer.Option(
+            "--skip-empty",
+            help="Leave out periods without a network (named in the notes) instead of refusing; "
+            "a baseline without one gives way to the latest period with one. For studies run "
+            "as exports arrive (copatent run).",
+        ),
+    ] = False,
     out: Annotated[Path, typer.Option(file_okay=False, help="Folder of the report.")] = Path(
         "report"
     ),
@@ -172,7 +181,9 @@ def report(
         "restarts": str(settings.restarts),
     }
     settings = _with_leiden(settings, partition)
-    asked = _Asked(scales, tuple(periods), base, classes, partition.value, alpha, tuple(files), y)
+    asked = _Asked(
+        scales, tuple(periods), base, classes, partition.value, alpha, tuple(files), y, skip_empty
+    )
     previous = None if force else _previous(out)
     if previous is not None and settings.name == "memory":  # no engine needed to tell
         fingerprint = _fingerprint(settings, None, parameters, files)
@@ -187,9 +198,10 @@ def report(
         if previous is not None and previous.get("fingerprint") == fingerprint:
             _say_unchanged(out, as_json=as_json)
             return
-        result, base_only, parts, detections = _compute(
+        result, base_only, parts, detections, left_out = _compute(
             asked, engine, step, discretization=how, interaction=interaction
         )
+        parameters.update({"left out": left_out} if left_out else {})
         funnels = _funnels(engine, db)
         server: list[tuple[str, str]] = []
         if db is not None:
@@ -211,7 +223,7 @@ def report(
         discretization=discretize,
         top=top,
         lang=lang.value,
-        notes=tuple(result.notes()),
+        notes=(*result.notes(), *([f"Left out (no network): {left_out}."] if left_out else [])),
         fingerprint=fingerprint,
     )
     with _steps(quiet=as_json) as step:
@@ -249,12 +261,18 @@ class _Asked:
     cutoff: ImageCutoff
     factors: tuple[Path, ...]
     y: str
+    skip_empty: bool = False
 
 
 def _compute(
     asked: _Asked, engine: Engine, step: Callable[[str], None], **detect: Any
-) -> tuple[Analysis, Analysis, list[PeriodSubgroups], list[RegionalDetection]]:
-    """The analysis of every period, the baseline's subgroups and its factor detector."""
+) -> tuple[Analysis, Analysis, list[PeriodSubgroups], list[RegionalDetection], str]:
+    """The analysis of every period, the baseline's subgroups and its factor detector.
+
+    With ``asked.skip_empty``, the periods without a network at some scale are left out (the
+    last item says which), and the latest period left becomes the baseline if its own was left
+    out; otherwise they are refused.
+    """
     from copatent import engines  # noqa: PLC0415
     from copatent.analytics import analysis, regional, subgroups  # noqa: PLC0415
     from copatent.commands.detect import named_as_options, read_table  # noqa: PLC0415
@@ -267,6 +285,27 @@ def _compute(
         baseline=asked.baseline,
         classes=asked.classes,
     )
+    left_out = ""
+    if asked.skip_empty:
+        empty = sorted(
+            {t.graph.period for t in result if t.graph.edges.empty}, key=lambda p: p.start
+        )
+        if empty:
+            kept = tuple(p for p in asked.periods if Period.of(p) not in empty)
+            if not kept:
+                _require_networks(result)
+            baseline = asked.baseline if Period.of(asked.baseline) not in empty else kept[-1]
+            left_out = ", ".join(p.label for p in empty)
+            if baseline != asked.baseline:
+                left_out += f" (baseline {Period.of(baseline).label} instead)"
+            asked = dataclasses.replace(asked, periods=kept, baseline=baseline)
+            result = engines.analyze(
+                engine,
+                scales=asked.scales,
+                periods=asked.periods,
+                baseline=asked.baseline,
+                classes=asked.classes,
+            )
     _require_networks(result)
     base = analysis.analyze(
         result.graphs,
@@ -282,7 +321,7 @@ def _compute(
     )
     parts = subgroups.of_analysis(regional_base, (partition,), image_cutoff=asked.cutoff)
     if not asked.factors:
-        return result, base, parts, []
+        return result, base, parts, [], left_out
     step("factor detector")
     statistics = {
         s: regional.Statistics(read_table(path), str(path))
@@ -290,7 +329,7 @@ def _compute(
     }
     with named_as_options():
         found = regional.detect_regions(regional_base, statistics, y=asked.y, **detect)
-    return result, base, parts, found
+    return result, base, parts, found, left_out
 
 
 def _with_leiden(settings: EngineSettings, partition: Partition) -> EngineSettings:

@@ -195,7 +195,7 @@ def _execute(
         *(arg for path in d.statistics.values() for arg in ("--factors", str(path))),
         *(["--discretize", d.discretize] if d.discretize else []),
         *(["--interaction"] if d.interaction else []),
-        "--force", "--engine", a.engine,
+        "--force", "--skip-empty", "--engine", a.engine,
     ]  # fmt: skip
     if a.engine == "memory":
         args += [*(arg for p in study.inputs.files for arg in ("--input", str(p))), *reader]
