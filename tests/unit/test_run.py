@@ -180,3 +180,30 @@ def test_a_second_run_refuses_in_one_line_while_one_holds_the_study(study: Path)
     assert f"pid {os.getpid()}" in proc.stderr
     assert "--wait" in proc.stderr
     assert len(list(runs.iterdir())) == count  # nothing recorded, nothing written
+
+
+def test_report_skip_empty_leaves_out_a_period_without_network(tmp_path: Path, study: Path) -> None:
+    """A study's later periods may not have arrived: the run's report leaves them out."""
+    import pandas as pd
+
+    frame = pd.read_csv(study.parent / "exports" / "sample.csv", dtype=str)
+    year = pd.to_numeric(frame["申请日"].str[:4], errors="coerce")
+    early = tmp_path / "early.csv"
+    frame[year <= 2015].to_csv(early, index=False)
+    base = [sys.executable, "-m", "copatent", "report", "--engine", "memory", "--input",
+            str(early), "--period", "2011-2015", "--period", "2016-2020", "--no-figures"]  # fmt: skip
+    refused = subprocess.run(
+        [*base, "--out", str(tmp_path / "a")], capture_output=True, text=True, check=False
+    )
+    assert refused.returncode == 6
+    assert "no network" in refused.stderr
+    assert "2016-2020" in refused.stderr
+    proc = subprocess.run(
+        [*base, "--skip-empty", "--out", str(tmp_path / "b")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads((tmp_path / "b" / "report.json").read_text(encoding="utf-8"))
+    assert record["parameters"]["left out"] == "2016-2020 (baseline 2011-2015 instead)"
+    table1 = pd.read_csv(tmp_path / "b" / "analysis" / "table1.csv", encoding="utf-8-sig")
+    assert set(table1["period"]) == {"2011-2015"}
