@@ -24,6 +24,7 @@ from copatent.commands import (
     load,
     metrics,
     report,
+    runs,
     sample,
     subgroups,
 )
@@ -44,6 +45,7 @@ app.command("subgroups", cls=OnceCommand)(subgroups.subgroups_command)
 app.command("metrics", cls=OnceCommand)(metrics.metrics)
 app.command("detect", cls=OnceCommand)(detect.detect)
 app.command("report", cls=OnceCommand)(report.report)
+app.add_typer(runs.app, name="runs")
 app.command("export", cls=OnceCommand)(export.export)
 app.command("browser", cls=OnceCommand)(browser.browser)
 
