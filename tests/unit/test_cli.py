@@ -26,7 +26,7 @@ HEAVY = ("pandas", "numpy", "scipy", "igraph", "pyarrow", "openpyxl", "xlrd", "n
     "args",
     [["--help"], ["analyze", "--help"], ["detect", "--help"], ["load", "--help"],
      ["metrics", "--help"], ["subgroups", "--help"], ["report", "--help"],
-     ["export", "--help"], ["db", "start", "--help"]],
+     ["export", "--help"], ["db", "start", "--help"], ["runs", "diff", "--help"]],
     ids=" ".join,
 )  # fmt: skip
 def test_help_imports_no_heavy_library(args: list[str]) -> None:
