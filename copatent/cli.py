@@ -25,6 +25,7 @@ from copatent.commands import (
     metrics,
     report,
     run,
+    runs,
     sample,
     study,
     subgroups,
@@ -47,6 +48,7 @@ app.command("subgroups", cls=OnceCommand)(subgroups.subgroups_command)
 app.command("metrics", cls=OnceCommand)(metrics.metrics)
 app.command("detect", cls=OnceCommand)(detect.detect)
 app.command("report", cls=OnceCommand)(report.report)
+app.add_typer(runs.app, name="runs")
 app.command("export", cls=OnceCommand)(export.export)
 app.command("browser", cls=OnceCommand)(browser.browser)
 app.command("run", cls=OnceCommand)(run.run)

@@ -27,7 +27,7 @@ HEAVY = ("pandas", "numpy", "scipy", "igraph", "pyarrow", "openpyxl", "xlrd", "n
     [["--help"], ["analyze", "--help"], ["detect", "--help"], ["load", "--help"],
      ["metrics", "--help"], ["subgroups", "--help"], ["report", "--help"],
      ["export", "--help"], ["db", "start", "--help"], ["browser", "--help"],
-     ["study", "check", "--help"]],
+     ["study", "check", "--help"], ["runs", "diff", "--help"]],
     ids=" ".join,
 )  # fmt: skip
 def test_help_imports_no_heavy_library(args: list[str]) -> None:
