@@ -155,6 +155,15 @@ class Staging:
         self._scratch = scratch
         self._names: list[str] = []
 
+    @property
+    def written_so_far(self) -> Path:
+        """The hidden folder holding the files written so far.
+
+        To read them back before the set is in place (a comparison with an earlier set, say);
+        never to write into.
+        """
+        return self._scratch
+
     @contextlib.contextmanager
     def binary(self, name: str) -> Iterator[BinaryIO]:
         """A new binary file ``name``: written, flushed and synced when the block ends."""

@@ -113,6 +113,16 @@ def report(
             "--force", help="Write the report even when inputs and options are unchanged."
         ),
     ] = False,
+    changes_since: Annotated[
+        Path | None,
+        typer.Option(
+            "--changes-since",
+            file_okay=False,
+            exists=True,
+            help="An earlier report's folder: the page also says what changed since "
+            "(changes.json holds the whole comparison). copatent run gives its last run's.",
+        ),
+    ] = None,
     skip_empty: Annotated[
         bool,
         typer.Option(
@@ -225,6 +235,8 @@ def report(
         lang=lang.value,
         notes=(*result.notes(), *([f"Left out (no network): {left_out}."] if left_out else [])),
         fingerprint=fingerprint,
+        changes_since=changes_since,
+        changes_label=_run_label(changes_since),
     )
     with _steps(quiet=as_json) as step:
         step("tables, figures and the page")
@@ -330,6 +342,16 @@ def _compute(
     with named_as_options():
         found = regional.detect_regions(regional_base, statistics, y=asked.y, **detect)
     return result, base, parts, found, left_out
+
+
+def _run_label(folder: Path | None) -> str:
+    """``run 3`` for a run's folder (its run.json), else the folder's name."""
+    if folder is None:
+        return ""
+    try:
+        return f"run {json.loads((folder / 'run.json').read_text(encoding='utf-8'))['id']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return folder.name
 
 
 def _with_leiden(settings: EngineSettings, partition: Partition) -> EngineSettings:

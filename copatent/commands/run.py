@@ -197,12 +197,20 @@ def _execute(
         *(["--interaction"] if d.interaction else []),
         "--force", "--skip-empty", "--engine", a.engine,
     ]  # fmt: skip
+    last = record.last_succeeded(study.output)
+    if last is not None:
+        args += ["--changes-since", str(last.folder)]
     if a.engine == "memory":
         args += [*(arg for p in study.inputs.files for arg in ("--input", str(p))), *reader]
     else:
         args += connect
     _invoke(report.report, args)
     found["headline"] = _headline(working)
+    if last is not None:
+        from copatent.runs.diff import summary_lines  # noqa: PLC0415
+
+        changes = json.loads((working / "changes.json").read_text(encoding="utf-8"))
+        found["changes"] = {"since": last.id, "summary": summary_lines(changes, limit=5)}
     return found
 
 

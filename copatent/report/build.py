@@ -103,6 +103,10 @@ class ReportInputs:
     lang: str = "zh"
     notes: tuple[str, ...] = ()
     fingerprint: Mapping[str, Any] = field(default_factory=dict)
+    changes_since: Path | None = None
+    """An earlier report's folder: the page then says what changed since (``changes.json``)."""
+    changes_label: str = ""
+    """How the page names that earlier report (``run 3``); its folder's name if empty."""
 
 
 Figures = Callable[[ReportInputs, files.Staging], list[dict[str, Any]]]
@@ -134,10 +138,11 @@ def write_report(
         for r in inputs.detections:
             for kind, frame in r.detection.tables().items():
                 staging.write_csv(f"detect/{r.scale}_{r.period}_{kind}.csv", frame)
+        changes = _changes(inputs, staging)
         shown = figures(inputs, staging) if figures is not None else []
         with staging.binary("tables.xlsx") as stream:
             write_workbook(stream, sheets)
-        context = _context(inputs, name, period, findings, shown)
+        context = _context(inputs, name, period, findings, shown) | {"changes": changes}
         page = html.render(context | {"font_css": ""})
         if font_css is not None:
             page = html.render(context | {"font_css": font_css(page)})
@@ -154,6 +159,25 @@ def write_report(
         )
         written = list(staging._names)
     return [out / n for n in written]
+
+
+def _changes(inputs: ReportInputs, staging: files.Staging) -> dict[str, Any] | None:
+    """What changed since ``inputs.changes_since``, from the tables just written.
+
+    The whole comparison (:func:`copatent.runs.diff.diff_outputs`) is also written, as
+    ``changes.json``.
+    """
+    if inputs.changes_since is None:
+        return None
+    from copatent.runs.diff import diff_outputs, summary_lines  # noqa: PLC0415
+
+    since = inputs.changes_label or inputs.changes_since.name
+    found = diff_outputs(inputs.changes_since, staging.written_so_far)
+    found["before"], found["after"] = since, "this report"
+    staging.write_text(
+        "changes.json", json.dumps(found, ensure_ascii=False, indent=2, default=str) + "\n"
+    )
+    return {"since": since, "lines": summary_lines(found, limit=10)}
 
 
 def _as_given(_node: str, name: str) -> str:
