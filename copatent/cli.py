@@ -26,6 +26,7 @@ from copatent.commands import (
     report,
     run,
     sample,
+    schedule,
     study,
     subgroups,
 )
@@ -50,6 +51,7 @@ app.command("report", cls=OnceCommand)(report.report)
 app.command("export", cls=OnceCommand)(export.export)
 app.command("browser", cls=OnceCommand)(browser.browser)
 app.command("run", cls=OnceCommand)(run.run)
+app.command("schedule", cls=OnceCommand)(schedule.schedule)
 
 
 def _version(value: bool) -> None:
