@@ -19,7 +19,7 @@ from copatent.sample import generator as sample
 
 HEAVY = ("pandas", "numpy", "scipy", "igraph", "pyarrow", "openpyxl", "xlrd", "neo4j",
          "graphdatascience", "matplotlib", "shapely", "pyproj", "jinja2", "pypinyin",
-         "geopandas", "pyogrio")  # fmt: skip
+         "geopandas", "pyogrio", "croniter")  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,7 @@ HEAVY = ("pandas", "numpy", "scipy", "igraph", "pyarrow", "openpyxl", "xlrd", "n
     [["--help"], ["analyze", "--help"], ["detect", "--help"], ["load", "--help"],
      ["metrics", "--help"], ["subgroups", "--help"], ["report", "--help"],
      ["export", "--help"], ["db", "start", "--help"], ["browser", "--help"],
-     ["study", "check", "--help"]],
+     ["study", "check", "--help"], ["schedule", "--help"]],
     ids=" ".join,
 )  # fmt: skip
 def test_help_imports_no_heavy_library(args: list[str]) -> None:
