@@ -17,11 +17,17 @@ import typer
 from copatent.commands._options import DEFAULT_CONNECTION, Connection, grouped
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Generator
     from datetime import datetime
+    from typing import TypeAlias
 
     from copatent.runs.schedule import Cron
     from copatent.runs.study import Study
+
+    Say: TypeAlias = Callable[[str], None]
+    """Print a line and append it to schedule.log, with the time in front."""
+    Triggers: TypeAlias = Callable[[Say], Generator[str, None, None]]
+    """Wait for the next time (or change) and yield what to log before the run."""
 
 
 class PrintChoice(StrEnum):
@@ -56,6 +62,18 @@ def schedule(
             show_default=False,
         ),
     ] = None,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            help="Instead of --cron: run when an export in an input folder is added, changed or "
+            "deleted, once the folder has been quiet for --debounce seconds.",
+        ),
+    ] = False,
+    debounce: Annotated[
+        float,
+        typer.Option("--debounce", min=0.0, help="With --watch: seconds of quiet before a run."),
+    ] = 30.0,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -73,13 +91,20 @@ def schedule(
     number and status, or why it failed) are printed and appended to <output dir>/schedule.log.
     A time that comes while a run is still going is not started; a run started elsewhere that
     holds the study makes the scheduled one refuse (exit 8), which is logged, and the schedule
-    goes on. --print systemd|cron prints what runs it under systemd or cron instead.
+    goes on. --watch runs it when exports change instead. --print systemd|cron prints what runs
+    it under systemd or cron instead.
     """
     from copatent._errors import ConfigError  # noqa: PLC0415
     from copatent.runs.schedule import parse  # noqa: PLC0415
     from copatent.runs.study import read_study  # noqa: PLC0415
 
     study = read_study(file)
+    if watch:
+        if cron is not None or print_as is not None:
+            raise ConfigError("--watch: give it alone, without --cron or --print")
+        what = f"on new or changed exports, after {debounce:g} s of quiet"
+        _foreground(study, what, _on_change(study, debounce), max_runs, connection)
+        return
     if cron is None:
         raise ConfigError("--cron: give the times to run at, e.g. --cron '0 3 * * *' (03:00 daily)")
     times = parse(cron)
@@ -90,7 +115,7 @@ def schedule(
             raise ConfigError("--max-runs: only for the foreground schedule, not with --print")
         _print(study, times, print_as, out, connection)
         return
-    _foreground(study, times, max_runs, connection)
+    _foreground(study, f"cron {times.text!r}", _at_times(times), max_runs, connection)
 
 
 # --------------------------------------------------------------------------------------------
@@ -172,11 +197,20 @@ def _clock(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def _foreground(study: Study, cron: Cron, max_runs: int | None, connection: Connection) -> None:
-    import signal  # noqa: PLC0415
-    import time  # noqa: PLC0415
+def _foreground(
+    study: Study,
+    what: str,
+    triggers: Triggers,
+    max_runs: int | None,
+    connection: Connection,
+) -> None:
+    """Run the study each time ``triggers`` yields (what it yields is logged), one at a time.
 
-    from copatent.runs.schedule import missed_times, next_time  # noqa: PLC0415
+    ``triggers`` waits for the next time (or change) and yields; it is resumed when the run has
+    ended, so nothing it waits for can start a second run beside the first.
+    """
+    import contextlib  # noqa: PLC0415
+    import signal  # noqa: PLC0415
 
     study.output.mkdir(parents=True, exist_ok=True)
     log = study.output / "schedule.log"
@@ -196,22 +230,16 @@ def _foreground(study: Study, cron: Cron, max_runs: int | None, connection: Conn
     previous = signal.signal(signal.SIGTERM, stop), signal.signal(signal.SIGINT, stop)
     done = 0
     try:
-        upcoming = next_time(cron, _now())
         most = f", {max_runs} runs at most" if max_runs else ""
-        say(
-            f"schedule of {study.name} ({study.path}) began: cron {cron.text!r}{most}; "
-            f"first run at {_clock(upcoming)}; Ctrl-C stops it"
-        )
-        while max_runs is None or done < max_runs:
-            while (left := (upcoming - _now()).total_seconds()) > 0:
-                time.sleep(min(left, 30.0))
-            done += 1
-            ended = _one_run(study, done, connection, say)
-            missed = missed_times(cron, upcoming, ended)
-            upcoming = next_time(cron, ended)
-            if max_runs is None or done < max_runs:
-                during = f" ({missed} times came during the run: not started)" if missed else ""
-                say(f"next run at {_clock(upcoming)}{during}")
+        say(f"schedule of {study.name} ({study.path}) began: {what}{most}; Ctrl-C stops it")
+        with contextlib.closing(triggers(say)) as waiting:  # closed: the watcher stops
+            for reason in waiting:
+                if reason:
+                    say(reason)
+                done += 1
+                _one_run(study, done, connection, say)
+                if max_runs is not None and done >= max_runs:
+                    break
     except KeyboardInterrupt:
         say(f"stopped after {_runs(done)}")
         return
@@ -221,14 +249,71 @@ def _foreground(study: Study, cron: Cron, max_runs: int | None, connection: Conn
     say(f"schedule ended after {_runs(done)} (--max-runs {max_runs})")
 
 
+def _at_times(cron: Cron) -> Triggers:
+    """The times of ``cron``; those that come while a run goes on are counted, not started."""
+    import time  # noqa: PLC0415
+
+    from copatent.runs.schedule import missed_times, next_time  # noqa: PLC0415
+
+    def times(say: Say) -> Generator[str, None, None]:
+        upcoming = next_time(cron, _now())
+        while True:
+            say(f"next run at {_clock(upcoming)}")
+            while (left := (upcoming - _now()).total_seconds()) > 0:
+                time.sleep(min(left, 30.0))
+            yield ""
+            ended = _now()
+            missed = missed_times(cron, upcoming, ended)
+            if missed:
+                say(f"{missed} times came during the run: not started")
+            upcoming = next_time(cron, ended)
+
+    return times
+
+
+def _on_change(study: Study, quiet: float) -> Triggers:
+    """New, changed or deleted exports in the input folders, once ``quiet`` seconds pass quietly."""
+    import time  # noqa: PLC0415
+
+    from copatent.runs.schedule import watched  # noqa: PLC0415
+    from copatent.runs.study import is_export  # noqa: PLC0415
+
+    folders, recursive = watched(study)
+
+    def changes(say: Say) -> Generator[str, None, None]:
+        from watchfiles import watch  # noqa: PLC0415
+
+        say(f"watching {', '.join(map(str, folders))}{' and below' if recursive else ''}")
+        pending: set[str] = set()
+        last = 0.0
+        # short steps, so that Ctrl-C is seen at once; the quiet time is counted here
+        for batch in watch(
+            *folders,
+            watch_filter=lambda _, path: is_export(Path(path)),
+            step=200,
+            debounce=2_000,
+            rust_timeout=1_000,
+            yield_on_timeout=True,
+            recursive=recursive,
+        ):
+            if batch:
+                pending |= {Path(path).name for _, path in batch}
+                last = time.monotonic()
+            if pending and time.monotonic() - last >= quiet:
+                names = sorted(pending)
+                more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+                yield f"exports changed: {', '.join(names[:5])}{more}"
+                pending = set()
+
+    return changes
+
+
 def _runs(count: int) -> str:
     return f"{count} run" if count == 1 else f"{count} runs"
 
 
-def _one_run(
-    study: Study, number: int, connection: Connection, say: Callable[[str], None]
-) -> datetime:
-    """Run ``copatent run`` once in a child process; log its start and end; when it ended."""
+def _one_run(study: Study, number: int, connection: Connection, say: Say) -> None:
+    """Run ``copatent run`` once in a child process; log its start and end."""
     import os  # noqa: PLC0415
     import signal  # noqa: PLC0415
     import subprocess  # noqa: PLC0415
@@ -271,7 +356,6 @@ def _one_run(
         raise
     outcome = _outcome(study, before, child.returncode, stdout, stderr)
     say(f"end {number} after {time.monotonic() - began:.1f} s: {outcome}")
-    return _now()
 
 
 def _outcome(study: Study, before: set[int], code: int, stdout: str, stderr: str) -> str:

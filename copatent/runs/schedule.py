@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Final
 
 from copatent._errors import ConfigError
+from copatent.runs.study import Study
 
 MACROS: Final = {
     "@hourly": "0 * * * *",
@@ -180,6 +181,30 @@ def missed_times(cron: Cron, start: datetime, end: datetime, *, most: int = 10_0
     while count < most and (moment := next_time(cron, moment)) <= end:
         count += 1
     return count
+
+
+def watched(study: Study) -> tuple[list[Path], bool]:
+    """The folders whose exports ``study`` reads, and whether below them (a ``**`` glob).
+
+    A folder is watched as it is; a file, in its folder; a glob, from its last folder before
+    the first wildcard.
+    """
+    folders: list[Path] = []
+    recursive = False
+    here = study.path.parent
+    for entry in study.inputs.paths:
+        target = here / entry
+        if any(ch in entry for ch in "*?["):
+            recursive = recursive or "**" in entry
+            parts = Path(entry).parts
+            first = next(i for i, part in enumerate(parts) if any(ch in part for ch in "*?["))
+            target = here.joinpath(*parts[:first])
+        elif not target.is_dir():
+            target = target.parent
+        folder = target.resolve()
+        if folder not in folders:
+            folders.append(folder)
+    return folders, recursive
 
 
 # --------------------------------------------------------------------------------------------

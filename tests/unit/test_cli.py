@@ -19,7 +19,7 @@ from copatent.sample import generator as sample
 
 HEAVY = ("pandas", "numpy", "scipy", "igraph", "pyarrow", "openpyxl", "xlrd", "neo4j",
          "graphdatascience", "matplotlib", "shapely", "pyproj", "jinja2", "pypinyin",
-         "geopandas", "pyogrio", "croniter")  # fmt: skip
+         "geopandas", "pyogrio", "croniter", "watchfiles")  # fmt: skip
 
 
 @pytest.mark.parametrize(

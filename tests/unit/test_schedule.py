@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,7 +24,9 @@ from copatent.runs.schedule import (
     on_calendar,
     parse,
     systemd_units,
+    watched,
 )
+from copatent.runs.study import read_study
 from copatent.sample import generator as sample
 from copatent.sample import statistics as sample_statistics
 from tests.unit.test_run import STUDY
@@ -323,6 +326,45 @@ def test_a_run_refused_by_an_outside_run_is_logged_and_the_schedule_goes_on(
     for end in ends:
         assert "refused (exit 8): another run holds the study small" in end
     assert not [p for p in runs.iterdir() if p.name.isdigit()]  # no run was recorded
+
+
+def test_watched_folders_of_folders_files_and_globs(tmp_path: Path) -> None:
+    for folder in ("a", "b", "c/2024", "d"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "x.csv").write_text("x\n", encoding="utf-8")
+    path = tmp_path / "study.toml"
+    text = '[inputs]\npaths = ["a/", "b/x.csv", "c/**/*.csv", "d/*.csv", "a"]\n'
+    path.write_text(text, encoding="utf-8")
+    folders, recursive = watched(read_study(path))
+    assert folders == [tmp_path / "a", tmp_path / "b", tmp_path / "c", tmp_path / "d"]
+    assert recursive  # c/**: below c
+
+
+def test_watch_runs_when_an_export_lands_once_the_folder_is_quiet(small_study: Path) -> None:
+    exports = small_study.parent / "exports"
+    with subprocess.Popen(
+        [sys.executable, "-m", "copatent", "schedule", str(small_study), "--watch",
+         "--debounce", "1", "--max-runs", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    ) as proc:  # fmt: skip
+        assert proc.stdout is not None
+        for line in proc.stdout:  # the watcher is set up when it says so
+            if " watching " in line:
+                break
+        (exports / "notes.txt").write_text("not an export\n", encoding="utf-8")
+        time.sleep(2.5)  # longer than --debounce: a run now would name notes.txt
+        (exports / "b.csv").write_text("y\n", encoding="utf-8")
+        time.sleep(0.3)
+        (exports / "b.csv").write_text("y\nz\n", encoding="utf-8")  # still copying: one run
+        rest, errors = proc.communicate(timeout=60)
+    assert proc.returncode == 0, errors
+    events = [re.sub(r"^\S+ ", "", line) for line in rest.splitlines()]
+    assert events[0] == "exports changed: b.csv", events
+    assert [e.split(" after ")[0] for e in events[1:3]] == [
+        "start 1: copatent run " + str(small_study),
+        "end 1",
+    ]
+    assert events[-1] == "schedule ended after 1 run (--max-runs 1)"
 
 
 @pytest.fixture
