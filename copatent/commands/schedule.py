@@ -2,8 +2,9 @@
 
 In the foreground (``--cron``), each time comes round as ``copatent run STUDY.toml`` in a child
 process, one at a time: a time that comes while a run is still going is not started (as a
-systemd timer does with a service still running). ``--print systemd|cron`` writes what makes
-the system's own scheduler do it instead, the usual way on a server.
+systemd timer does with a service still running). ``--watch`` runs it when exports change,
+the same way. ``--print systemd|cron`` writes what makes the system's own scheduler do it
+instead, the usual way on a server.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ own scheduler instead. This module holds what is not command line:
   fields: a leading seconds field, then the five (for tests and schedules finer than a minute).
 - :func:`on_calendar`: the expression as a systemd ``OnCalendar=`` value.
 - :func:`systemd_units` and :func:`crontab_line`: the two ways of running the study on a server.
+- :func:`watched`: the folders ``--watch`` watches for new or changed exports.
 
 The foreground schedule's times come from croniter (:func:`next_time`), which follows crontab's
 rules, including that a restricted day of month and a restricted day of week are ORed.
