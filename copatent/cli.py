@@ -27,6 +27,7 @@ from copatent.commands import (
     run,
     runs,
     sample,
+    schedule,
     study,
     subgroups,
 )
@@ -52,6 +53,7 @@ app.add_typer(runs.app, name="runs")
 app.command("export", cls=OnceCommand)(export.export)
 app.command("browser", cls=OnceCommand)(browser.browser)
 app.command("run", cls=OnceCommand)(run.run)
+app.command("schedule", cls=OnceCommand)(schedule.schedule)
 
 
 def _version(value: bool) -> None:

@@ -334,15 +334,16 @@ def _expand(here: Path, entry: str) -> list[Path]:
     target = here / entry
     if any(ch in entry for ch in "*?["):
         matches = [Path(p) for p in glob.glob(str(target), recursive=True)]  # noqa: PTH207
-        return sorted(p.resolve() for p in matches if p.is_file() and _is_export(p))
+        return sorted(p.resolve() for p in matches if p.is_file() and is_export(p))
     if target.is_dir():
-        return sorted(p.resolve() for p in target.iterdir() if p.is_file() and _is_export(p))
+        return sorted(p.resolve() for p in target.iterdir() if p.is_file() and is_export(p))
     if target.is_file():
         return [target.resolve()]
     return []
 
 
-def _is_export(path: Path) -> bool:
+def is_export(path: Path) -> bool:
+    """An export the study reads: .xlsx, .xls or .csv, not a lock or hidden file."""
     return path.suffix.lower() in EXPORT_SUFFIXES and not path.name.startswith(("~$", "."))
 
 

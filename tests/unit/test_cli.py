@@ -19,7 +19,7 @@ from copatent.sample import generator as sample
 
 HEAVY = ("pandas", "numpy", "scipy", "igraph", "pyarrow", "openpyxl", "xlrd", "neo4j",
          "graphdatascience", "matplotlib", "shapely", "pyproj", "jinja2", "pypinyin",
-         "geopandas", "pyogrio")  # fmt: skip
+         "geopandas", "pyogrio", "croniter", "watchfiles")  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,8 @@ HEAVY = ("pandas", "numpy", "scipy", "igraph", "pyarrow", "openpyxl", "xlrd", "n
     [["--help"], ["analyze", "--help"], ["detect", "--help"], ["load", "--help"],
      ["metrics", "--help"], ["subgroups", "--help"], ["report", "--help"],
      ["export", "--help"], ["db", "start", "--help"], ["browser", "--help"],
-     ["study", "check", "--help"], ["runs", "diff", "--help"]],
+     ["study", "check", "--help"], ["runs", "diff", "--help"], ["runs", "list", "--help"],
+     ["schedule", "--help"], ["run", "--help"]],
     ids=" ".join,
 )  # fmt: skip
 def test_help_imports_no_heavy_library(args: list[str]) -> None:
