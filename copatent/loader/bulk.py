@@ -83,7 +83,7 @@ def _write_csvs(prepared: Prepared, folder: Path) -> list[str]:
         "City": prepared.cities,
         "Applicant": applicants,
         "Patent": prepared.patents,
-        "Source": prepared.sources.assign(loaded_at=now),
+        "Source": prepared.sources.assign(loaded_at=now).astype({"loaded_at": object}),
     }
     arguments = []
     multiline = False

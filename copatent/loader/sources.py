@@ -69,8 +69,9 @@ def identify_all(paths: Sequence[Path]) -> list[SourceFile]:
 
 def table(sources: Sequence[SourceFile]) -> pd.DataFrame:
     """The sources as a table of :data:`COLUMNS`, one row per hash (the first path named wins)."""
-    frame = pd.DataFrame([vars(s) for s in sources], columns=list(COLUMNS))
-    return frame.drop_duplicates("sha256", ignore_index=True).astype({"bytes": "int64"})
+    frame = pd.DataFrame([vars(s) for s in sources], columns=list(COLUMNS), dtype=object)
+    frame = frame.drop_duplicates("sha256", ignore_index=True)
+    return frame.astype({"bytes": "int64"})  # text stays object, as the loader's other tables
 
 
 def check_hashes(hashes: Sequence[str]) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -20,9 +20,9 @@ from copatent import server
 from copatent._errors import InputError, LoadInProgressError
 from copatent.cli import app
 from copatent.db import Database
-from copatent.loader import pipeline, provenance, readers, sources, writer
+from copatent.loader import bulk, pipeline, provenance, readers, sources, writer
 from copatent.sample import generator
-from tests.integration.conftest import dump_graph, run_cli
+from tests.integration.conftest import TEST_QUERIES, dump_graph, run_cli
 
 SEED = 11
 PUB_NO = "公开（公告）号"
@@ -238,3 +238,43 @@ def test_retire_refuses_paths_and_unfinished_loads(
     with pytest.raises(LoadInProgressError, match="unfinished"):
         provenance.retire(db, [])
     assert _graph(fixture_db) == before
+
+
+@pytest.fixture
+def spare_server(
+    installation: server.Installation, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[server.LocalServer]:
+    """A small server of its own: the bulk import stops it and replaces its database."""
+    local = server.LocalServer(
+        installation,
+        tmp_path_factory.mktemp("spare-instance"),
+        memory=server.Memory("256m", "1g", "128m"),
+    )
+    local.start(bolt_port=server.free_port(), http_port=server.free_port())
+    try:
+        yield local
+    finally:
+        local.stop()
+
+
+def test_bulk_import_records_the_same_provenance(
+    spare_server: server.LocalServer,
+    fixture_db: Database,
+    db: Database,
+    two_exports: tuple[Path, Path],
+) -> None:
+    a, b = two_exports
+    prepared = pipeline.prepare_files([a, b], keywords=None)
+    writer.write(db, prepared, key="k-unwind", files=[a, b])
+    expected = _graph(fixture_db)
+    assert len(expected["from"]) == len(prepared.provenance) > len(prepared.patents)
+
+    bulk.bulk_write(spare_server, prepared, key="k-bulk", files=[a, b])
+    with Database(spare_server.settings(), queries=TEST_QUERIES) as other:
+        assert _graph(other) == expected
+        listed, unsourced = provenance.list_sources(other)
+        assert unsourced == 0
+        assert all(s.loaded_at and s.loaded_at.endswith("Z") for s in listed)
+        # and retiring works on the imported graph as on the written one
+        retired = provenance.retire(other, [_sha(b)])
+    assert retired.patents == len(set(prepared.patents["pub_no"]) - _pub_nos(b))
