@@ -278,3 +278,32 @@ def test_bulk_import_records_the_same_provenance(
         # and retiring works on the imported graph as on the written one
         retired = provenance.retire(other, [_sha(b)])
     assert retired.patents == len(set(prepared.patents["pub_no"]) - _pub_nos(b))
+
+
+def test_a_killed_load_resumes_to_the_same_links(
+    fixture_db: Database, db: Database, two_exports: tuple[Path, Path]
+) -> None:
+    """Killed after two patent batches, then rerun: the links of a load that never stopped."""
+    a, b = two_exports
+    prepared = pipeline.prepare_files([a, b], keywords=None)
+
+    class KilledError(Exception):
+        pass
+
+    def on_batch(_n: int, seen: list[int] = []) -> None:  # noqa: B006 - counts the calls
+        seen.append(1)
+        if len(seen) == 2:
+            raise KilledError
+
+    with pytest.raises(KilledError):
+        writer.write(db, prepared, key="k-killed", files=[a, b], batch_size=40, on_batch=on_batch)
+    partial = fixture_db.run("fixture/dump_sources").iloc[0]
+    assert 0 < int(partial["links"]) < len(prepared.provenance)
+    resumed = writer.write(db, prepared, key="k-killed", files=[a, b], batch_size=40)
+    applicant_batches = -(-len(prepared.applicants) // (40 * writer.APPLICANTS_PER_PATENT_BATCH))
+    assert resumed.skipped == applicant_batches + 2  # and the two patent batches
+    after = _graph(fixture_db)
+
+    fixture_db.run("fixture/delete_all", write=True)
+    writer.write(db, prepared, key="k-clean", files=[a, b], batch_size=40)
+    assert after == _graph(fixture_db)
