@@ -1,4 +1,4 @@
-"""``copatent graph``: what the database holds; discarding an unfinished load."""
+"""``copatent graph``: what the database holds and which files it came from; discarding a load."""
 
 from __future__ import annotations
 
@@ -70,3 +70,48 @@ def discard_load(
         markup=False,
         highlight=False,
     )
+
+
+@app.command()
+@grouped
+def sources(connection: Connection = DEFAULT_CONNECTION, as_json: JsonOption = False) -> None:
+    """The input files the graph's patents came from, with the patents each brought.
+
+    A file is known by the SHA-256 of its bytes (a corrected export is another file). "only" is
+    the patents no other file brought: those that retiring the file would remove.
+    """
+    from copatent.db import Database  # noqa: PLC0415
+    from copatent.loader import provenance  # noqa: PLC0415
+
+    with Database(connection.settings()) as db:
+        listed, unsourced = provenance.list_sources(db)
+    if as_json:
+        emit_json({"sources": [vars(s) for s in listed], "unsourced_patents": unsourced})
+        return
+    table = Table(title="copatent graph sources", title_justify="left")
+    for column in ("sha256", "name", "path"):
+        table.add_column(column)
+    for column in ("bytes", "patents", "only"):
+        table.add_column(column, justify="right")
+    table.add_column("loaded at")
+    for s in listed:
+        table.add_row(
+            s.sha256[:SHA_SHOWN],
+            s.name or "",
+            s.path or "",
+            "" if s.bytes is None else f"{s.bytes:,d}",
+            f"{s.patents:,d}",
+            f"{s.only:,d}",
+            (s.loaded_at or "")[:19],
+        )
+    console.print(table, highlight=False)
+    if unsourced:
+        console.print(
+            f"{unsourced:,d} patents have no source (loaded by a copatent that kept none): "
+            "load their files again to record it",
+            highlight=False,
+        )
+
+
+SHA_SHOWN = 12
+"""Hex digits of a file's SHA-256 shown in the table (``--json`` gives them all)."""

@@ -93,6 +93,7 @@ def load(
             )
     body = prepared.report() | {
         "files": [str(f) for f in files],
+        "sources": prepared.sources.to_dict(orient="records"),  # sha256, path, ..., bytes
         "load_key": key,
         "already_loaded": result.already_loaded,
         "batches": result.batches,

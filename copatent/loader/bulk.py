@@ -6,12 +6,15 @@ and its data directory), stopped for the import, and an empty database (the impo
 copatent stops the server, imports, starts it again on the same ports, then creates the
 constraints and indexes and records the load, so the result is the graph the transactional path
 writes (a test compares them). Into an empty database no patent arrives again, so nothing is
-replaced (the transactional writer's "a reload replaces"): ``patents_updated`` is 0.
+replaced (the transactional writer's "a reload replaces"): ``patents_updated`` is 0. The
+provenance is imported too: a ``(:Source)`` per input file (``loaded_at`` is the time the CSV
+files were written) and ``(:Patent)-[:FROM]->(:Source)`` for every file that brought a patent.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 import time
 from collections.abc import Sequence
@@ -31,6 +34,7 @@ _NODE_FILES: dict[str, tuple[str, ...]] = {
     "City": ("adcode:ID(City)", "name", "lat:double", "lon:double"),
     "Applicant": ("name:ID(Applicant)", "kind", "geocode"),
     "Patent": ("pub_no:ID(Patent)", "app_no", "title", "app_date:date", "year:int", "kind"),
+    "Source": ("sha256:ID(Source)", "path", "resolved", "name", "bytes:long", "loaded_at:datetime"),
 }
 
 
@@ -73,11 +77,13 @@ def bulk_write(
 def _write_csvs(prepared: Prepared, folder: Path) -> list[str]:
     """The import files and the importer's arguments for them."""
     applicants = prepared.applicants.rename(columns={"method": "geocode"})
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     tables: dict[str, pd.DataFrame] = {
         "Province": prepared.provinces,
         "City": prepared.cities,
         "Applicant": applicants,
         "Patent": prepared.patents,
+        "Source": prepared.sources.assign(loaded_at=now).astype({"loaded_at": object}),
     }
     arguments = []
     multiline = False
@@ -99,6 +105,8 @@ def _write_csvs(prepared: Prepared, folder: Path) -> list[str]:
          in_province[["name", "province_adcode"]]),
         ("IN_PROVINCE", ("adcode:START_ID(City)", "province:END_ID(Province)"),
          prepared.cities[["adcode", "province_adcode"]]),
+        ("FROM", ("pub_no:START_ID(Patent)", "sha256:END_ID(Source)"),
+         prepared.provenance[["pub_no", "sha256"]]),
     ]  # fmt: skip
     for i, (rel_type, header, frame) in enumerate(relationships):
         path = _write(folder / f"{rel_type}-{i}.csv", header, frame)

@@ -28,6 +28,7 @@ from copatent import regions
 from copatent._errors import InputError
 from copatent.loader import applicants as appl
 from copatent.loader import geocode, readers
+from copatent.loader import sources as src
 
 DropPolicy = Literal["patent", "applicant"]
 
@@ -55,6 +56,11 @@ class Prepared:
     quarantine: pd.DataFrame  # source_file, source_row, column, value, reason
     unresolved: pd.DataFrame  # name, reason
     options: dict[str, object] = field(default_factory=dict)
+    sources: pd.DataFrame = field(default_factory=lambda: src.table([]))
+    # sha256, path, resolved, name, bytes: the input files (empty: provenance not known)
+    provenance: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({"pub_no": [], "sha256": []}, dtype=object)
+    )  # pub_no, sha256: every file that brought each loaded patent, duplicates included
 
     def report(self) -> dict[str, object]:
         """The load report (``--report FILE.json``): funnel, quarantine, unresolved applicants."""
@@ -130,6 +136,7 @@ def prepare(
     keywords: Sequence[str] | None = None,
     drop_policy: DropPolicy = "patent",
     separator: str = appl.DEFAULT_SEPARATOR,
+    sources: Sequence[src.SourceFile] = (),
 ) -> Prepared:
     """Clean, filter and geocode raw export rows (see the module docstring).
 
@@ -143,10 +150,21 @@ def prepare(
         ``"patent"`` or ``"applicant"``.
     separator
         Regex separating applicants (and aligned per-applicant cells).
+    sources
+        The input files (:func:`copatent.loader.sources.identify_all`), one for every
+        ``source_file`` of ``raw``: each loaded patent then lists every file with a row of it
+        (``Prepared.provenance``). Empty: no provenance is recorded.
     """
-    funnel, quarantine, frame = _select(raw, keywords)
+    funnel, quarantine, frame, provenance = _select(raw, keywords, sources)
     return _prepare_selected(
-        frame, funnel, quarantine, drop_policy=drop_policy, separator=separator, keywords=keywords
+        frame,
+        funnel,
+        quarantine,
+        provenance,
+        sources,
+        drop_policy=drop_policy,
+        separator=separator,
+        keywords=keywords,
     )
 
 
@@ -160,21 +178,34 @@ def prepare_files(
     """Read export files and :func:`prepare` them, holding the raw cells only while selecting.
 
     The raw table (every column of every row) is dropped as soon as the rows and columns the
-    graph needs are selected, which roughly halves the peak memory of a large load.
+    graph needs are selected, which roughly halves the peak memory of a large load. Each file is
+    identified by the SHA-256 of its bytes, so the patents record which files brought them.
     """
     raw = readers.read_exports(files, columns=columns)
-    funnel, quarantine, frame = _select(raw, keywords)
+    sources = src.identify_all(readers.expand_paths(files))  # the paths read_exports names
+    funnel, quarantine, frame, provenance = _select(raw, keywords, sources)
     del raw
     separator = readers.applicant_separator(columns)  # the names the readers checked
     return _prepare_selected(
-        frame, funnel, quarantine, drop_policy=drop_policy, separator=separator, keywords=keywords
+        frame,
+        funnel,
+        quarantine,
+        provenance,
+        sources,
+        drop_policy=drop_policy,
+        separator=separator,
+        keywords=keywords,
     )
 
 
 def _select(
-    raw: pd.DataFrame, keywords: Sequence[str] | None
-) -> tuple[list[Step], pd.DataFrame, pd.DataFrame]:
-    """Dates, duplicates and topic as masks on the raw rows; one selection of what is needed."""
+    raw: pd.DataFrame, keywords: Sequence[str] | None, sources: Sequence[src.SourceFile]
+) -> tuple[list[Step], pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Dates, duplicates and topic as masks on the raw rows; one selection of what is needed.
+
+    Also the provenance: (pub_no, sha256) for every dated row, before duplicates are merged,
+    so a patent in two files lists both.
+    """
     funnel: list[Step] = [Step("rows read", len(raw))]
     # masks first, one selection at the end: the raw table is not copied step by step
 
@@ -193,7 +224,10 @@ def _select(
     keep = ~bad
     funnel.append(Step("dates parsed", int(keep.sum()), int(bad.sum()), "rows quarantined"))
 
-    # duplicates: the first row of each publication number wins
+    provenance = _provenance(raw.loc[keep.to_numpy(), ["pub_no", "source_file"]], sources)
+
+    # duplicates: the first row of each publication number wins; every file with a row of it
+    # brought it (provenance, above)
     duplicate = raw["pub_no"].where(keep).duplicated(keep="first") & keep
     keep &= ~duplicate
     funnel.append(Step("duplicates merged", int(keep.sum()), int(duplicate.sum())))
@@ -207,13 +241,33 @@ def _select(
     needed = ["pub_no", "app_no", "title", "kind", "applicants", *_ALIGNED]
     frame = raw.loc[keep.to_numpy(), needed].assign(parsed_date=parsed[keep])
 
-    return funnel, quarantine, frame
+    return funnel, quarantine, frame, provenance
+
+
+def _provenance(rows: pd.DataFrame, sources: Sequence[src.SourceFile]) -> pd.DataFrame:
+    """(pub_no, sha256) pairs, once each, from rows' pub_no and source_file."""
+    if not sources:
+        return pd.DataFrame({"pub_no": [], "sha256": []}, dtype=object)
+    sha_of = {s.path: s.sha256 for s in sources}
+    pairs = rows.drop_duplicates()
+    unknown = sorted(set(pairs["source_file"].astype(str)) - sha_of.keys())
+    if unknown:
+        raise ValueError(f"rows from files not among the sources: {', '.join(unknown)}")
+    out = pd.DataFrame(
+        {
+            "pub_no": pairs["pub_no"].astype(str).to_numpy(dtype=object),
+            "sha256": pairs["source_file"].astype(str).map(sha_of).to_numpy(dtype=object),
+        }
+    )
+    return out.drop_duplicates(ignore_index=True)  # the same bytes under two paths
 
 
 def _prepare_selected(
     frame: pd.DataFrame,
     funnel: list[Step],
     quarantine: pd.DataFrame,
+    provenance: pd.DataFrame,
+    sources: Sequence[src.SourceFile],
     *,
     drop_policy: DropPolicy,
     separator: str,
@@ -290,6 +344,10 @@ def _prepare_selected(
             "topic": "off" if keywords is None else f"{len(keywords)} keywords",
             "drop_policy": drop_policy,
         },
+        sources=src.table(sources),
+        provenance=provenance[provenance["pub_no"].isin(patents["pub_no"])]
+        .sort_values(["pub_no", "sha256"])
+        .reset_index(drop=True),
     )
 
 

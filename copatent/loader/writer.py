@@ -21,6 +21,12 @@
   deleted, with a city or province left with nothing placed in it, so the graph is the one a
   clean load of the corrected input gives (``load/delete_orphan_applicants``). A patent the new
   input does not load (absent, or filtered out) keeps what it had.
+- **Provenance.** Before the batches, one ``(:Source {sha256, path, resolved, name, bytes,
+  loaded_at})`` per input file (``load/merge_sources``); each patent batch links its patents
+  ``-[:FROM]->`` every file that brought them (``Prepared.provenance``: a patent in two files
+  links to both). A patent loaded again from another file gains a link; the links from earlier
+  loads stay until the file is retired (:func:`copatent.loader.provenance.retire`). The
+  ``(:Load)`` record keeps the files' hashes (``sources``).
 """
 
 from __future__ import annotations
@@ -64,7 +70,9 @@ class WriteResult:
 def load_key(files: Sequence[Path], options: Mapping[str, object]) -> str:
     """SHA-256 of the files' contents (in the given order) and the table-shaping options."""
     digest = hashlib.sha256()
-    digest.update(f"copatent-load/{__version__.split('+')[0]}\n".encode())
+    # "/sources": loads that record provenance have other keys than those of the copatent before
+    # it, so loading an input that copatent loaded writes it again, with its sources
+    digest.update(f"copatent-load/{__version__.split('+')[0]}/sources\n".encode())
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
     for path in files:
         digest.update(b"\0file\0")
@@ -115,6 +123,7 @@ def write(
         {"provinces": _records(prepared.provinces), "cities": _records(prepared.cities)},
         write=True,
     )
+    db.run("load/merge_sources", {"sources": _records(prepared.sources)}, write=True)
     done = set(db.run("load/committed_batches", {"load_key": key})["batch"].astype(str))
     batches = skipped = 0
 
@@ -138,6 +147,7 @@ def write(
     batch_of = pd.Series(patents.index // batch_size, index=patents["pub_no"])
     applied = prepared.applied[["pub_no", "name", "position"]]
     rows_of_batch = applied.groupby(applied["pub_no"].map(batch_of)).indices
+    brought = prepared.provenance.groupby("pub_no")["sha256"].agg(list).to_dict()
     for number, start in enumerate(range(0, len(patents), batch_size)):
         chunk = patents.iloc[start : start + batch_size]
         batch = f"patents/{number}"
@@ -149,6 +159,7 @@ def write(
             nested = _applicants_by_patent(applied.iloc[rows_of_batch[number]])
             for row in rows:
                 row["applicants"] = nested[str(row["pub_no"])]
+                row["sources"] = brought.get(str(row["pub_no"]), [])
             db.run(
                 "load/merge_patents",
                 {"load_key": key, "batch": batch, "patents": rows},
@@ -178,6 +189,7 @@ def record_load(db: Database, prepared: Prepared, *, key: str, files: Sequence[P
         {
             "load_key": key,
             "files": [str(f) for f in files],
+            "sources": prepared.sources["sha256"].tolist(),
             "patents": len(prepared.patents),
             "funnel": json.dumps([vars(s) for s in prepared.funnel], ensure_ascii=False),
             "options": json.dumps(prepared.options, ensure_ascii=False),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from copatent.loader import pipeline
+from copatent.loader.sources import SourceFile
 from tests.rows import raw_rows as raw
 
 BJ = "北京市海淀区学院路1号"
@@ -123,3 +127,67 @@ def test_exports_without_any_region_column() -> None:
     places = prepared.applicants.set_index("name")
     assert places.loc["西南交通大学", "method"] is None  # no place name in it
     assert len(prepared.applied) == 2
+
+
+def _source(path: str, digit: str) -> SourceFile:
+    return SourceFile(digit * 64, path, f"/data/{path}", path, 100)
+
+
+A, B = _source("a.csv", "a"), _source("b.csv", "b")
+
+
+def test_duplicates_across_files_keep_every_file() -> None:
+    """ROWS split into two files, P1 in both (its duplicate row is b.csv's first row)."""
+    both = pd.concat([raw(ROWS[:1], "a.csv"), raw(ROWS[1:], "b.csv")], ignore_index=True)
+    one = pipeline.prepare(raw(ROWS), keywords=pipeline.default_keywords())
+    prepared = pipeline.prepare(both, keywords=pipeline.default_keywords(), sources=[A, B])
+    assert prepared.funnel == one.funnel  # the funnel counts rows, whatever file they are in
+    assert prepared.patents.equals(one.patents)
+    brought = prepared.provenance.groupby("pub_no")["sha256"].agg(list).to_dict()
+    # P1: a row in each file (one merged); P7 only in b.csv; the dropped patents have no entry
+    assert brought == {"P1": [A.sha256, B.sha256], "P7": [B.sha256]}
+    assert prepared.sources["sha256"].tolist() == [A.sha256, B.sha256]
+    assert prepared.sources.loc[0].to_dict() == vars(A)
+
+
+def test_a_row_with_an_unparseable_date_brings_nothing() -> None:
+    """P2's only row is quarantined: no file brought a patent the graph does not get."""
+    good = {**ROWS[0], "pub_no": "P2"}
+    both = pd.concat([raw([ROWS[2]], "a.csv"), raw([good], "b.csv")], ignore_index=True)
+    prepared = pipeline.prepare(both, keywords=None, sources=[A, B])
+    assert prepared.provenance.values.tolist() == [["P2", B.sha256]]
+
+
+def test_the_same_bytes_under_two_paths_are_one_source() -> None:
+    copy = SourceFile(A.sha256, "copy.csv", "/data/copy.csv", "copy.csv", 100)
+    both = pd.concat([raw(ROWS[:1], "a.csv"), raw(ROWS[1:], "copy.csv")], ignore_index=True)
+    prepared = pipeline.prepare(both, keywords=pipeline.default_keywords(), sources=[A, copy])
+    assert prepared.sources["path"].tolist() == ["a.csv"]
+    assert prepared.provenance.values.tolist() == [["P1", A.sha256], ["P7", A.sha256]]
+
+
+def test_without_sources_no_provenance_and_rows_of_unknown_files_refused() -> None:
+    prepared = pipeline.prepare(raw(ROWS), keywords=None)
+    assert prepared.provenance.empty
+    assert prepared.sources.empty
+    with pytest.raises(ValueError, match=r"not among the sources: export\.csv"):
+        pipeline.prepare(raw(ROWS), keywords=None, sources=[A])
+
+
+def test_prepare_files_identifies_each_file(tmp_path: Path) -> None:
+    """The hashes are those of the files' bytes (hashlib on the file, independently)."""
+    header = "公开（公告）号,申请号,申请日,标题,申请人,申请人地址,申请人国别代码\n"
+    row = f'P1,A1,2016-05-01,稀土永磁体,甲公司;乙研究院,"{BJ};{BT}",CN;CN\n'
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(header + row, encoding="utf-8")
+    second.write_text(header + row + row.replace("P1", "P9"), encoding="utf-8")
+    prepared = pipeline.prepare_files([first, second], keywords=None)
+    sha = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (first, second)}
+    assert prepared.sources[["name", "sha256"]].values.tolist() == [
+        ["a.csv", sha["a.csv"]],
+        ["b.csv", sha["b.csv"]],
+    ]
+    assert prepared.sources["bytes"].tolist() == [first.stat().st_size, second.stat().st_size]
+    assert prepared.provenance.values.tolist() == sorted(
+        [["P1", sha["a.csv"]], ["P1", sha["b.csv"]], ["P9", sha["b.csv"]]]
+    )

@@ -1,8 +1,9 @@
 // Record a completed load, close its journal (the header and the committed batches), and count
 // it in the generation of the "loads" lock (analyses that read meanwhile see it changed).
+// sources: the SHA-256 of each input file; retiring one of them forgets the load (retire_sources).
 MERGE (l:Load {key: $load_key})
-SET l.files = $files, l.patents = $patents, l.funnel = $funnel, l.options = $options,
-    l.completed_at = datetime()
+SET l.files = $files, l.sources = $sources, l.patents = $patents, l.funnel = $funnel,
+    l.options = $options, l.completed_at = datetime()
 MERGE (lock:Lock {name: 'loads'})
 SET lock.generation = coalesce(lock.generation, 0) + 1
 WITH l

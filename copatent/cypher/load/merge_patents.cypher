@@ -3,7 +3,9 @@
 // A patent already in the graph whose applicants (names or positions) differ from the row's,
 // e.g. from a corrected export, has its APPLIED relationships replaced, so it keeps exactly one
 // first applicant; the journal entry counts those patents and keeps the names taken off them
-// (load/delete_orphan_applicants deletes those left without any patent).
+// (load/delete_orphan_applicants deletes those left without any patent). Each patent is linked
+// FROM every input file that brought it (row.sources: SHA-256s, the (:Source) nodes written by
+// load/merge_sources); a link from an earlier load stays.
 UNWIND $patents AS row
 MERGE (p:Patent {pub_no: row.pub_no})
 SET p.app_no = row.app_no, p.title = row.title, p.app_date = date(row.app_date),
@@ -25,6 +27,11 @@ CALL (p, row) {
   MATCH (a:Applicant {name: applicant.name})
   MERGE (a)-[r:APPLIED]->(p)
   SET r.position = applicant.position
+}
+CALL (p, row) {
+  UNWIND coalesce(row.sources, []) AS sha256
+  MATCH (s:Source {sha256: sha256})
+  MERGE (p)-[:FROM]->(s)
 }
 WITH sum(CASE WHEN replaced THEN 1 ELSE 0 END) AS updated, collect(detached) AS detached
 MERGE (b:LoadBatch {load_key: $load_key, batch: $batch})
