@@ -94,7 +94,7 @@ def run(
             return
         record.start(output, run_id, data)
         try:
-            data |= _execute(study, run_id, settings, connection, rebuild=rebuild)
+            data |= _execute(study, data, settings, connection, rebuild=rebuild)
         except BaseException as error:
             data |= {"status": "failed", "finished": record.now(), "error": _why(error)}
             record.finish(output, run_id, data, keep_outputs=False)
@@ -156,9 +156,15 @@ def _publish(settings: Any, data: dict[str, Any]) -> None:
 
 
 def _execute(
-    study: Study, run_id: int, settings: Any, connection: Connection, *, rebuild: bool
+    study: Study, data: Mapping[str, Any], settings: Any, connection: Connection, *, rebuild: bool
 ) -> dict[str, Any]:
-    """Load (neo4j engine), then the report into the run's working folder; what to record."""
+    """Load and retire (neo4j engine), then the report into the run's folder; what to record.
+
+    The graph then equals a clean load of the study's current inputs: the files loaded before
+    write nothing, and the files that left the study (or were replaced by a corrected export)
+    are retired with the patents only they brought (:func:`copatent.loader.provenance.retire`).
+    """
+    run_id = int(data["id"])
     import json  # noqa: PLC0415
 
     from copatent import db as database  # noqa: PLC0415
@@ -180,6 +186,7 @@ def _execute(
             found["load"] = json.loads(load_report.read_text(encoding="utf-8"))
         finally:
             load_report.unlink(missing_ok=True)
+        found["retired"] = _retire(settings, [str(i["sha256"]) for i in data["inputs"]])
         found["versions"] = database.server_versions(settings)
     working = record.running_folder(study.output, run_id)
     a, d, r = study.analysis, study.detector, study.report
@@ -258,6 +265,21 @@ def _headline(folder: Path) -> list[dict[str, Any]]:
     keep = ["scale", "period", "nodes", "edges", "density_valued", "modularity"]
     rows = table[[c for c in keep if c in table.columns]].to_dict("records")
     return [{str(k): (None if pd.isna(v) else v) for k, v in row.items()} for row in rows]
+
+
+def _retire(settings: Any, keep: list[str]) -> dict[str, Any]:
+    """Retire the files that are not among ``keep`` (SHA-256): what left the graph."""
+    from copatent.db import Database  # noqa: PLC0415
+    from copatent.loader import provenance  # noqa: PLC0415
+
+    with Database(settings) as db:
+        retired = provenance.retire(db, keep)
+    return {
+        "files": retired.sources,
+        "paths": [f.path for f in retired.files],
+        "patents": retired.patents,
+        "applicants": retired.applicants,
+    }
 
 
 def _empty(settings: Any, batch: int = 20_000) -> int:
