@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -68,7 +69,7 @@ def run(
             )
             held.enter_context(lock.held(path, f"the database at {settings.uri}", wait=wait))
         for note in _record_abandoned(study, settings):
-            console.print(note)
+            typer.echo(note, err=as_json)
         run_id = record.next_id(output)
         data: dict[str, Any] = {
             "id": run_id,
@@ -93,8 +94,11 @@ def run(
                 console.print(f"nothing changed since run {last.id}: run {run_id} skipped")
             return
         record.start(output, run_id, data)
+        # with --json the steps' own output goes to stderr: stdout holds the record only
+        quiet = contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext()
         try:
-            data |= _execute(study, data, settings, connection, rebuild=rebuild)
+            with quiet:
+                data |= _execute(study, data, settings, connection, rebuild=rebuild)
         except BaseException as error:
             data |= {"status": "failed", "finished": record.now(), "error": _why(error)}
             record.finish(output, run_id, data, keep_outputs=False)
