@@ -164,7 +164,8 @@ def test_two_runs_at_once_one_runs_and_the_other_refuses_in_one_line(
         )
         for _ in range(2)
     ]
-    results = [(p.wait(timeout=600), p.stderr.read() if p.stderr else "") for p in procs]
+    errors = [p.communicate(timeout=600)[1] for p in procs]
+    results = [(p.returncode, err) for p, err in zip(procs, errors, strict=True)]
     codes = sorted(code for code, _ in results)
     assert codes == [0, 8], results
     refusal = next(err for code, err in results if code == 8)
