@@ -49,7 +49,7 @@ GUIDE_PARAMS: Final[Mapping[str, str]] = MappingProxyType(
         "period": "2016-2020",
         "region": "Beijing",
         "other": "Shanghai",
-        "method": "louvain",
+        "method": "concor",
     }
 )
 """The guide's parameters until the user changes them: the sample's two busiest regions in the

@@ -1,5 +1,7 @@
-// The subgroups of $period at $scale by $method (concor, louvain or leiden; run `copatent
-// subgroups` first): each block with its size and its members, the most central first.
+// The subgroups of $period at $scale by $method: each block with its size and its members,
+// the most central first. concor is what `copatent report` writes (its --partition);
+// `copatent subgroups` writes concor, louvain and leiden; a later analyze or detect of the
+// period writes new positions without blocks.
 // core = the member of highest weighted degree, the region the study says a block is
 // "centred around".
 MATCH (p:Position {scale: $scale, period: $period})
