@@ -368,21 +368,23 @@ class LocalServer:
         return self.directory / "conf" / "user-logs.xml"
 
     # ports and settings ---------------------------------------------------------------------
-    def ports(self) -> tuple[int, int]:
-        """Bolt and HTTP ports of the last start (the defaults before the first)."""
+    def _state(self, *keys: str) -> tuple[int, ...] | None:
+        """The ports ``keys`` recorded by the last start, or None if any is missing."""
         try:
             state = json.loads(self.state_file.read_text(encoding="utf-8"))
-            return int(state["bolt_port"]), int(state["http_port"])
+            return tuple(int(state[key]) for key in keys)
         except (OSError, ValueError, KeyError, TypeError):
-            return DEFAULT_BOLT_PORT, DEFAULT_HTTP_PORT
+            return None
+
+    def ports(self) -> tuple[int, int]:
+        """Bolt and HTTP ports of the last start (the defaults before the first)."""
+        found = self._state("bolt_port", "http_port")
+        return (found[0], found[1]) if found else (DEFAULT_BOLT_PORT, DEFAULT_HTTP_PORT)
 
     def guide_port(self) -> int | None:
         """The guide server's port of the last start (None before a start that had one)."""
-        try:
-            state = json.loads(self.state_file.read_text(encoding="utf-8"))
-            return int(state["guide_port"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        found = self._state("guide_port")
+        return found[0] if found else None
 
     @property
     def uri(self) -> str:
@@ -872,21 +874,23 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _cmdline(pid: int) -> list[bytes]:
+    """The arguments of process ``pid`` (empty if it is gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return []
+
+
 def _is_our_server(pid: int, directory: Path) -> bool:
     """True if ``pid`` is a Neo4j server started for ``directory`` (not a recycled pid)."""
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False
+    cmdline = _cmdline(pid)
     return ENTRY_POINT.encode() in cmdline and f"--home-dir={directory}".encode() in cmdline
 
 
 def _is_our_guide(pid: int, directory: Path) -> bool:
     """True if ``pid`` is the guide server serving ``directory`` (not a recycled pid)."""
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False
+    cmdline = _cmdline(pid)
     return b"copatent.guide.serve" in cmdline and str(directory).encode() in cmdline
 
 

@@ -289,14 +289,17 @@ def _compute(
     from copatent.analytics import analysis, regional, subgroups  # noqa: PLC0415
     from copatent.commands.detect import named_as_options, read_table  # noqa: PLC0415
 
+    def analyse(asked: _Asked) -> Analysis:
+        return engines.analyze(
+            engine,
+            scales=asked.scales,
+            periods=asked.periods,
+            baseline=asked.baseline,
+            classes=asked.classes,
+        )
+
     step("analysis of every period")
-    result = engines.analyze(
-        engine,
-        scales=asked.scales,
-        periods=asked.periods,
-        baseline=asked.baseline,
-        classes=asked.classes,
-    )
+    result = analyse(asked)
     left_out = ""
     if asked.skip_empty:
         empty = sorted(
@@ -311,13 +314,7 @@ def _compute(
             if baseline != asked.baseline:
                 left_out += f" (baseline {Period.of(baseline).label} instead)"
             asked = dataclasses.replace(asked, periods=kept, baseline=baseline)
-            result = engines.analyze(
-                engine,
-                scales=asked.scales,
-                periods=asked.periods,
-                baseline=asked.baseline,
-                classes=asked.classes,
-            )
+            result = analyse(asked)
     _require_networks(result)
     base = analysis.analyze(
         result.graphs,
