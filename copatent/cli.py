@@ -23,6 +23,7 @@ from copatent.commands import (
     graph,
     load,
     metrics,
+    places,
     report,
     run,
     runs,
@@ -42,6 +43,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.command("load", cls=OnceCommand)(load.load)
 app.add_typer(graph.app, name="graph")
+app.add_typer(places.app, name="places")
 app.add_typer(study.app, name="study")
 app.command("sample", cls=OnceCommand)(sample.sample)
 app.command("analyze", cls=OnceCommand)(analyze.analyze)

@@ -5,7 +5,8 @@ whole group as one object; :func:`grouped` puts the group's options into the com
 for typer and packs the parsed values:
 
 - :class:`~copatent.loader.options.ExportOptions`: ``--columns``, ``--topic``, ``--keywords``,
-  ``--drop-policy`` (``load``, and the memory engine of ``analyze``, ``subgroups``, ``detect``);
+  ``--drop-policy``, ``--places``, ``--thesaurus`` (``load``, and the memory engine of
+  ``analyze``, ``subgroups``, ``detect``);
 - :class:`~copatent.engines.settings.EngineSettings`: ``--engine``, ``--input``, ``--seed``,
   ``--restarts``, ``--betweenness-sources`` and the export options;
 - :class:`Connection`: ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``COPATENT_HOME`` as
@@ -147,6 +148,34 @@ _EXPORT = (
             ),
         ],
     ),
+    inspect.Parameter(
+        "places",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[
+            Path | None,
+            typer.Option(
+                exists=True,
+                dir_okay=False,
+                help="Your table of where applicants sit (CSV: name and adcode, or name and "
+                "address); it overrides every other way of placing them.",
+            ),
+        ],
+    ),
+    inspect.Parameter(
+        "thesaurus",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[
+            Path | None,
+            typer.Option(
+                exists=True,
+                dir_okay=False,
+                help="Name thesaurus (VOSviewer's 'label' and 'replace by' columns): merges "
+                "name variants when the exports are read.",
+            ),
+        ],
+    ),
 )
 
 
@@ -156,6 +185,8 @@ def _export(values: dict[str, Any]) -> ExportOptions:
         topic=TopicChoice(values["topic"]).value,
         keywords=values["keywords"],
         drop_policy=PolicyChoice(values["drop_policy"]).value,
+        places=values["places"],
+        thesaurus=values["thesaurus"],
     )
 
 

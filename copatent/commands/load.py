@@ -154,6 +154,9 @@ def _rerun(paths: list[Path], export: ExportOptions) -> str:
         args += ["--keywords", str(export.keywords.resolve())]
     if export.drop_policy != default.drop_policy:
         args += ["--drop-policy", export.drop_policy]
+    for option, path in (("--places", export.places), ("--thesaurus", export.thesaurus)):
+        if path is not None:
+            args += [option, str(path.resolve())]
     return shlex.join(args)
 
 

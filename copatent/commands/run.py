@@ -230,6 +230,8 @@ def _reader_args(study: Study) -> list[str]:
     return [
         "--columns", i.columns, "--topic", i.topic, "--drop-policy", i.drop_policy,
         *(["--keywords", str(i.keywords)] if i.keywords else []),
+        *(["--places", str(i.places)] if i.places else []),
+        *(["--thesaurus", str(i.thesaurus)] if i.thesaurus else []),
     ]  # fmt: skip
 
 

@@ -13,20 +13,18 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Final, Literal
+
+from copatent.places.keys import normalise_name
 
 Kind = Literal["organisation", "person", "foreign", "unknown"]
 KINDS: Final[tuple[Kind, ...]] = ("organisation", "person", "foreign", "unknown")
 
 DEFAULT_SEPARATOR: Final = r"\s*[;；|]\s*"
 """Applicants are separated by ``;``, ``；`` or ``|`` (PatSnap's `` | ``)."""
-
-_SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9fff])")
-_SPACES = re.compile(r"\s+")
 
 
 def split_applicants(cell: str | None, separator: str = DEFAULT_SEPARATOR) -> list[str]:
@@ -71,25 +69,6 @@ def split_aligned(cell: str | None, count: int, separator: str = DEFAULT_SEPARAT
         return parts
     first = parts[0] if parts else ""
     return [first] + [""] * (count - 1) if count else []
-
-
-def normalise_name(name: str) -> str:
-    """The key under which an applicant is stored.
-
-    Full-width letters, digits and brackets become half-width (Unicode NFKC), spaces next to
-    Chinese characters go, other runs of spaces become one, Chinese round brackets become
-    ASCII ones.
-
-    >>> normalise_name(" 有研稀土新材料股份有限公司（北京） ")
-    '有研稀土新材料股份有限公司(北京)'
-    >>> normalise_name("ＴＤＫ  株式会社")
-    'TDK株式会社'
-    >>> normalise_name("Shin-Etsu   Chemical Co., Ltd.")
-    'Shin-Etsu Chemical Co., Ltd.'
-    """
-    text = unicodedata.normalize("NFKC", name).replace("\x00", "")
-    text = _SPACE_BETWEEN_CJK.sub("", text.strip())
-    return _SPACES.sub(" ", text)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from copatent.server import LocalServer
 _NODE_FILES: dict[str, tuple[str, ...]] = {
     "Province": ("adcode:ID(Province)", "name"),
     "City": ("adcode:ID(City)", "name", "lat:double", "lon:double"),
-    "Applicant": ("name:ID(Applicant)", "kind", "geocode"),
+    "Applicant": ("name:ID(Applicant)", "kind", "geocode", "geocode_evidence"),
     "Patent": ("pub_no:ID(Patent)", "app_no", "title", "app_date:date", "year:int", "kind"),
     "Source": ("sha256:ID(Source)", "path", "resolved", "name", "bytes:long", "loaded_at:datetime"),
 }
@@ -76,7 +76,9 @@ def bulk_write(
 
 def _write_csvs(prepared: Prepared, folder: Path) -> list[str]:
     """The import files and the importer's arguments for them."""
-    applicants = prepared.applicants.rename(columns={"method": "geocode"})
+    applicants = prepared.applicants.rename(
+        columns={"method": "geocode", "evidence": "geocode_evidence"}
+    )
     now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     tables: dict[str, pd.DataFrame] = {
         "Province": prepared.provinces,

@@ -20,10 +20,14 @@ class ExportOptions:
     ``columns``: a built-in column map name (``incopat``, ``patsnap``) or a TOML file, ``None``
     for incoPat. ``topic``: the rare-earth keyword list or no topic filter; ``keywords``: a file
     replacing the list. ``drop_policy``: ``patent`` drops patents with a natural person or foreign
-    applicant, ``applicant`` only those applicants (DESIGN.md item 1).
+    applicant, ``applicant`` only those applicants (DESIGN.md item 1). ``places``: the user's
+    table of where applicants sit, over every other way of placing them; ``thesaurus``: names
+    replaced by others (VOSviewer's ``label`` / ``replace by``), see :mod:`copatent.places.user`.
     """
 
     columns: str | None = None
     topic: Topic = "rare-earth"
     keywords: Path | None = None
     drop_policy: DropPolicy = "patent"
+    places: Path | None = None
+    thesaurus: Path | None = None

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 import pandas as pd
 
@@ -29,8 +29,14 @@ from copatent._errors import InputError
 from copatent.loader import applicants as appl
 from copatent.loader import geocode, readers
 from copatent.loader import sources as src
+from copatent.places.user import Places, Thesaurus, merge_groups
 
 DropPolicy = Literal["patent", "applicant"]
+
+MERGE_COLUMNS: Final = (
+    "name", "variant", "city_adcode", "province_adcode", "method", "evidence", "conflict",
+)  # fmt: skip
+"""The load report's ``merged_names``: each variant the thesaurus merged, placed alone."""
 
 
 @dataclass(frozen=True)
@@ -48,28 +54,39 @@ class Prepared:
     """The clean tables, ready to write, and the record of how they were made."""
 
     patents: pd.DataFrame  # pub_no, app_no, title, app_date, year, kind
-    applicants: pd.DataFrame  # name, kind, city_adcode, province_adcode, method
+    applicants: pd.DataFrame  # name, kind, city_adcode, province_adcode, method, evidence
     applied: pd.DataFrame  # name, pub_no, position
     cities: pd.DataFrame  # adcode, name, province_adcode, lat, lon (only those used)
     provinces: pd.DataFrame  # adcode, name (only those used)
     funnel: tuple[Step, ...]
     quarantine: pd.DataFrame  # source_file, source_row, column, value, reason
-    unresolved: pd.DataFrame  # name, reason
+    unresolved: pd.DataFrame  # name, reason, candidates, evidence
     options: dict[str, object] = field(default_factory=dict)
     sources: pd.DataFrame = field(default_factory=lambda: src.table([]))
     # sha256, path, resolved, name, bytes: the input files (empty: provenance not known)
     provenance: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame({"pub_no": [], "sha256": []}, dtype=object)
     )  # pub_no, sha256: every file that brought each loaded patent, duplicates included
+    merges: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(MERGE_COLUMNS)))
+    # name, variant, city_adcode, province_adcode, method, evidence, conflict: the thesaurus's
+    # merges, each variant with the place it would have had alone
 
     def report(self) -> dict[str, object]:
-        """The load report (``--report FILE.json``): funnel, quarantine, unresolved applicants."""
+        """The load report (``--report FILE.json``): funnel, quarantine, places, merges."""
+        placed = self.applicants[["name", "province_adcode", "city_adcode", "method", "evidence"]]
         return {
             "funnel": [vars(s) for s in self.funnel],
             "options": self.options,
             "quarantined_rows": self.quarantine.to_dict(orient="records"),
             "unresolved_applicants": self.unresolved.to_dict(orient="records"),
+            "applicant_places": placed.to_dict(orient="records"),
+            "merged_names": self.merges.to_dict(orient="records"),
         }
+
+    @property
+    def conflicting_merges(self) -> pd.DataFrame:
+        """The thesaurus's merges of names that alone would be placed apart."""
+        return self.merges[self.merges["conflict"].astype(bool)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -137,6 +154,8 @@ def prepare(
     drop_policy: DropPolicy = "patent",
     separator: str = appl.DEFAULT_SEPARATOR,
     sources: Sequence[src.SourceFile] = (),
+    places: Places | None = None,
+    thesaurus: Thesaurus | None = None,
 ) -> Prepared:
     """Clean, filter and geocode raw export rows (see the module docstring).
 
@@ -154,6 +173,10 @@ def prepare(
         The input files (:func:`copatent.loader.sources.identify_all`), one for every
         ``source_file`` of ``raw``: each loaded patent then lists every file with a row of it
         (``Prepared.provenance``). Empty: no provenance is recorded.
+    places
+        The user's places table (``--places``): it places the names it lists before anything.
+    thesaurus
+        Names replaced by others (``--thesaurus``), before the applicants are classified and placed.
     """
     funnel, quarantine, frame, provenance = _select(raw, keywords, sources)
     return _prepare_selected(
@@ -165,6 +188,8 @@ def prepare(
         drop_policy=drop_policy,
         separator=separator,
         keywords=keywords,
+        places=places,
+        thesaurus=thesaurus,
     )
 
 
@@ -174,6 +199,8 @@ def prepare_files(
     columns: readers.ColumnMap | None = None,
     keywords: Sequence[str] | None = None,
     drop_policy: DropPolicy = "patent",
+    places: Places | None = None,
+    thesaurus: Thesaurus | None = None,
 ) -> Prepared:
     """Read export files and :func:`prepare` them, holding the raw cells only while selecting.
 
@@ -195,6 +222,8 @@ def prepare_files(
         drop_policy=drop_policy,
         separator=separator,
         keywords=keywords,
+        places=places,
+        thesaurus=thesaurus,
     )
 
 
@@ -272,9 +301,22 @@ def _prepare_selected(
     drop_policy: DropPolicy,
     separator: str,
     keywords: Sequence[str] | None,
+    places: Places | None = None,
+    thesaurus: Thesaurus | None = None,
 ) -> Prepared:
     """Applicants, the person/foreign/single filters, places, and the clean tables."""
-    rows = _explode_applicants(frame, separator)
+    rows = explode(frame, separator, thesaurus)
+    if thesaurus is not None:
+        before = rows["original"].nunique()
+        rows = rows.drop_duplicates(["pub_no", "name"], keep="first")  # a patent's two variants
+        funnel.append(
+            Step(
+                "thesaurus applied",
+                rows["name"].nunique(),
+                before - rows["name"].nunique(),
+                f"names merged by {thesaurus.path.name}",
+            )
+        )
     unit = "patents" if drop_policy == "patent" else "applicants"
     for kind, label in (("person", "natural-person"), ("foreign", "foreign")):
         offending = rows["kind"] == kind
@@ -292,7 +334,9 @@ def _prepare_selected(
     funnel.append(Step("single-applicant dropped", rows["pub_no"].nunique(), single))
     rows["position"] = rows.groupby("pub_no").cumcount()
 
-    located = geocode.geocode(rows[["name", "address", "province_text", "city_text"]])
+    observed = ["name", "address", "province_text", "city_text"]
+    located = geocode.geocode(rows[observed], places)
+    merges = _merges(rows, located, places, thesaurus)
     applicants = (
         rows.drop_duplicates("name")[["name", "kind"]]
         .merge(located, on="name", how="left", validate="one_to_one")
@@ -300,13 +344,16 @@ def _prepare_selected(
     )
     resolved = applicants["province_adcode"].notna()
     with_city = applicants["city_adcode"].notna()
+    methods = applicants["method"].value_counts()
+    by = ", ".join(f"{m} {int(methods[m])}" for m in geocode.PLACED_BY if m in methods)
     funnel.append(
         Step(
             "applicants geocoded",
             int(with_city.sum()),
             int((~resolved).sum()),
             f"of {len(applicants)} applicants; {int((resolved & ~with_city).sum())} to a "
-            "province only; the unresolved are listed and still loaded",
+            f"province only; placed by {by or 'nothing'}; the unresolved are listed and still "
+            "loaded",
         )
     )
 
@@ -333,22 +380,68 @@ def _prepare_selected(
 
     return Prepared(
         patents=_nullable(patents),
-        applicants=_nullable(applicants.drop(columns="reason")),
+        applicants=_nullable(applicants.drop(columns=["reason", "candidates"])),
         applied=rows[["name", "pub_no", "position"]].reset_index(drop=True),
         cities=_nullable(cities[["adcode", "name", "province_adcode", "lon", "lat"]]),
         provinces=_nullable(provinces[["adcode", "name"]]),
         funnel=tuple(funnel),
         quarantine=quarantine.reset_index(drop=True),
-        unresolved=applicants.loc[~resolved, ["name", "reason"]].reset_index(drop=True),
+        unresolved=_nullable(
+            applicants.loc[~resolved, ["name", "reason", "candidates", "evidence"]]
+        ),
         options={
             "topic": "off" if keywords is None else f"{len(keywords)} keywords",
             "drop_policy": drop_policy,
+            "places": places.path.name if places else None,
+            "thesaurus": thesaurus.path.name if thesaurus else None,
         },
         sources=src.table(sources),
         provenance=provenance[provenance["pub_no"].isin(patents["pub_no"])]
         .sort_values(["pub_no", "sha256"])
         .reset_index(drop=True),
+        merges=merges,
     )
+
+
+def _merges(
+    rows: pd.DataFrame,
+    located: pd.DataFrame,
+    places: Places | None,
+    thesaurus: Thesaurus | None,
+) -> pd.DataFrame:
+    """Each name the thesaurus merged, with the place it would have had alone.
+
+    A merge is reported as a ``conflict`` when a variant alone would sit elsewhere (another city,
+    or another province) than the merged name: a merge never moves an applicant silently.
+    """
+    if thesaurus is None:
+        return pd.DataFrame(columns=list(MERGE_COLUMNS))
+    groups = merge_groups(thesaurus, rows["original"])
+    variants = [v for members in groups.values() for v in members]
+    observed = rows[rows["original"].isin(variants)]
+    alone = geocode.geocode(
+        observed[["original", "address", "province_text", "city_text"]].rename(
+            columns={"original": "name"}
+        ),
+        places,
+    ).set_index("name")
+    merged = {
+        str(n): [c, p]
+        for n, c, p in zip(
+            located["name"], located["city_adcode"], located["province_adcode"], strict=True
+        )
+    }
+    records = []
+    for name, members in groups.items():
+        if name not in merged:
+            continue
+        where = merged[name]
+        for variant in members:
+            own = alone.loc[variant]
+            place = [own["city_adcode"], own["province_adcode"]]
+            conflict = place != where and any(v is not None for v in place)
+            records.append((name, variant, *place, own["method"], own["evidence"], bool(conflict)))
+    return pd.DataFrame(records, columns=list(MERGE_COLUMNS))
 
 
 _ALIGNED = (
@@ -364,8 +457,13 @@ _EXPLODE_CHUNK = 50_000
 """Rows turned into Python strings at a time when splitting applicants (bounds peak memory)."""
 
 
-def _explode_applicants(frame: pd.DataFrame, separator: str) -> pd.DataFrame:
-    """One row per (patent, applicant) in order, with the aligned per-applicant cells."""
+def explode(
+    frame: pd.DataFrame, separator: str, thesaurus: Thesaurus | None = None
+) -> pd.DataFrame:
+    """One row per (patent, applicant) in order, with the aligned per-applicant cells.
+
+    With a thesaurus, ``name`` is the name it gives and ``original`` the name in the export.
+    """
     aligned = _ALIGNED
     out = ["pub_no", "name", "country", "type", "address", "province_text", "city_text"]
     parts = []
@@ -382,6 +480,9 @@ def _explode_applicants(frame: pd.DataFrame, separator: str) -> pd.DataFrame:
                 (pub_no, name, *(column[j] for column in values)) for j, name in enumerate(names)
             )
         part = pd.DataFrame(records, columns=out).astype(_TEXT)
+        if thesaurus is not None:
+            part["original"] = part["name"]
+            part["name"] = part["name"].map(thesaurus.apply).astype(_TEXT)
         part["kind"] = pd.Categorical(
             appl.classify_many(
                 part["name"].tolist(), part["country"].tolist(), part["type"].tolist()
@@ -390,7 +491,8 @@ def _explode_applicants(frame: pd.DataFrame, separator: str) -> pd.DataFrame:
         )
         parts.append(part.drop(columns=["country", "type"]))
     if not parts:
-        empty = pd.DataFrame(columns=[c for c in out if c not in ("country", "type")], dtype=_TEXT)
+        columns = [c for c in out if c not in ("country", "type")]
+        empty = pd.DataFrame(columns=columns + ["original"] * (thesaurus is not None), dtype=_TEXT)
         return empty.assign(kind=pd.Categorical([], categories=appl.KINDS))
     return pd.concat(parts, ignore_index=True)
 

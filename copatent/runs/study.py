@@ -43,6 +43,8 @@ class Inputs:
     topic: str = "rare-earth"
     keywords: Path | None = None
     drop_policy: str = "patent"
+    places: Path | None = None
+    thesaurus: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class Study:
                 "topic": i.topic,
                 "keywords": str(i.keywords) if i.keywords else None,
                 "drop_policy": i.drop_policy,
+                "places": str(i.places) if i.places else None,
+                "thesaurus": str(i.thesaurus) if i.thesaurus else None,
             },
             "analysis": {
                 "scales": list(a.scales),
@@ -194,6 +198,8 @@ _SCHEMA: Final[dict[str, dict[str, Callable[[Any], Any]]]] = {
         "topic": _string(("rare-earth", "none")),
         "keywords": _string(),
         "drop_policy": _string(("patent", "applicant")),
+        "places": _string(),
+        "thesaurus": _string(),
     },
     "analysis": {
         "scales": _strings(SCALES),
@@ -308,6 +314,8 @@ def _inputs(here: Path, got: Mapping[str, Any], where: _Where) -> Inputs:
         paths=got["paths"],
         files=tuple(sorted(set(files))),
         keywords=_existing(here, got.get("keywords"), where("inputs", "keywords")),
+        places=_existing(here, got.get("places"), where("inputs", "places")),
+        thesaurus=_existing(here, got.get("thesaurus"), where("inputs", "thesaurus")),
         **{k: v for k, v in got.items() if k in ("columns", "topic", "drop_policy")},
     )
 
@@ -383,6 +391,8 @@ paths = ["exports/"]
 # topic = "rare-earth"          # the keyword filter: rare-earth or none
 # keywords = "keywords.txt"     # a keyword file replacing the topic's list
 # drop_policy = "patent"        # patent: drop patents with a person or foreign applicant; applicant
+# places = "places.csv"         # your table of where applicants sit (name + adcode or address)
+# thesaurus = "thesaurus.txt"   # name variants merged (VOSviewer: label, replace by)
 
 [analysis]
 scales = ["province", "city"]   # and "applicant"

@@ -67,8 +67,10 @@ def one_line(problems: Sequence[tuple[str, Sequence[str]]], limit: int = MAX_LIS
     return text if total <= listed else f"{text} (+{total - listed} more)"
 
 
-def read_table(path: Path) -> tuple[pd.DataFrame | None, list[str]]:
+def read_table(path: Path, sep: str = ",") -> tuple[pd.DataFrame | None, list[str]]:
     """A CSV as text cells (UTF-8, with or without BOM), header on row 1; or its problems.
+
+    ``sep``: the delimiter (a tab for a tab-separated file).
 
     Every cell is a string (``""`` where empty: a node called ``NA`` stays ``NA``). The index is
     ``0, 1, ...`` from the first data row, so row ``i`` of the frame is the file's row ``i + 2``
@@ -78,6 +80,7 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[str]]:
         raw = pd.read_csv(
             path,
             header=None,
+            sep=sep,
             dtype=str,
             encoding="utf-8-sig",
             na_filter=False,

@@ -1,8 +1,10 @@
-// One batch of applicants with their kind and place (a City, else a Province, else none), and the
-// journal entry that marks the batch committed. A place that changed since an earlier load moves.
+// One batch of applicants with their kind and place (a City, else a Province, else none), how they
+// were placed (geocode: places, columns, address, gazetteer, name, or null) and what decided it
+// (geocode_evidence), and the journal entry that marks the batch committed. A place that changed
+// since an earlier load moves.
 UNWIND $applicants AS row
 MERGE (a:Applicant {name: row.name})
-SET a.kind = row.kind, a.geocode = row.method
+SET a.kind = row.kind, a.geocode = row.method, a.geocode_evidence = row.evidence
 WITH a, row
 OPTIONAL MATCH (c:City {adcode: row.city_adcode})
 OPTIONAL MATCH (p:Province {adcode: row.province_adcode})
