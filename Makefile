@@ -47,9 +47,10 @@ test: install
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check copatent tests
-	$(BIN)/ruff format --check copatent tests
+	$(BIN)/ruff check copatent tests tools
+	$(BIN)/ruff format --check copatent tests tools
 	$(BIN)/mypy
+	$(BIN)/mypy --strict tools
 	$(BIN)/lint-imports
 
 check: lint test

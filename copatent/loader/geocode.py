@@ -121,10 +121,17 @@ def by_gazetteer(name: str) -> Placement:
 
 
 def by_name(name: str) -> Placement:
-    """The place names inside a name (no method: none, or two places)."""
-    found = inname.find(name)
+    """The place names inside a name (no method: none, or two places).
+
+    A name that extends a gazetteer entry is read after the entry's name: 哈尔滨工业大学(威海) is
+    in 威海, and the 哈尔滨 of the university's name says nothing of its campus.
+    """
+    extended = gazetteer.extension(name)
+    after = f" (after {extended[0]})" if extended else ""
+    found = inname.find(extended[1] if extended else name)
     if found.placed:
-        return Placement(found.city_adcode, found.province_adcode, "name", "+".join(found.words))
+        words = "+".join(found.words)
+        return Placement(found.city_adcode, found.province_adcode, "name", words + after)
     if found.candidates:
         return Placement(
             evidence="+".join(found.words),

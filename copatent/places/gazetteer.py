@@ -8,10 +8,12 @@ matched on :func:`copatent.places.keys.name_key`, so 中煤第三建设(集团)�
 
 A name that extends an entry with an internal unit (中国铁道科学研究院集团有限公司铁道建筑研究所:
 a 研究所, 研究院, 中心, 实验室, 医院, 学院 of the entry, not a company of its own) is placed at the
-entry's seat, unless the unit names a place (then the place in the name decides) or the entry's
-known units sit in other cities (中国科学院: its institutes are all over the country, so an unknown
-one is not placed in Beijing). A subsidiary company (中铁十一局集团第五工程有限公司) is never
-placed at its group's seat: only its own entry places it.
+entry's seat when there is reason to think its units sit with it: the entry is a university (its
+schools and hospitals), or the gazetteer knows units of it and all sit in its city (the railway
+academy's institutes in Beijing). An academy whose units are spread over the country (中国科学院,
+中国地质科学院: its 探矿工艺研究所 is in Chengdu) or one whose units are unknown places none of
+them. A unit that names a place is left to the place in its name, and a subsidiary company
+(中铁十一局集团第五工程有限公司) is never placed at its group's seat: only its own entry places it.
 """
 
 from __future__ import annotations
@@ -123,12 +125,17 @@ def _index() -> tuple[dict[str, tuple[Entry, ...]], frozenset[str]]:
         if row["parent"]:
             seats_of_units.setdefault(name_key(row["parent"]), set()).add(entry.adcode)
     index = {key: tuple(found.values()) for key, found in by_key.items()}
-    dispersed = frozenset(
+    universities = {
+        name_key(n)
+        for n, c in zip(table["name"], table["category"], strict=True)
+        if c == "university"
+    }
+    together = {
         parent
         for parent, seats in seats_of_units.items()
-        if any(seat not in {e.adcode for e in index.get(parent, ())} for seat in seats)
-    )
-    return index, dispersed
+        if seats <= {e.adcode for e in index.get(parent, ())}
+    }
+    return index, frozenset(universities | together)
 
 
 def find(name: str) -> Found | None:
@@ -137,7 +144,7 @@ def find(name: str) -> Found | None:
     >>> find("西南交通大学").entry.adcode, find("中国铁路总公司").entry.name
     ('510100', '中国国家铁路集团有限公司')
     """
-    index, dispersed = _index()
+    index, together = _index()
     key = name_key(name)
     if key in index:
         return _answer(index[key], "")
@@ -152,11 +159,28 @@ def find(name: str) -> Found | None:
             not unit
             or incorporated(name)
             or not unit.endswith(UNITS)
-            or parent in dispersed
+            or parent not in together
             or inname.find(unit).words
         ):
             return None
         return _answer(index[parent], f" + its unit {unit}")
+    return None
+
+
+def extension(name: str) -> tuple[str, str] | None:
+    """The longest gazetteer entry a name extends, and the rest of its key.
+
+    A place in the rest is where the unit, campus or branch is (哈尔滨工业大学(威海): 威海, not
+    哈尔滨; 中山大学深圳研究院: 深圳), so the place names of a name are read in the rest only.
+
+    >>> extension("哈尔滨工业大学(威海)")
+    ('哈尔滨工业大学', '(威海)')
+    """
+    index, _ = _index()
+    key = name_key(name)
+    for end in range(len(key) - 1, _SHORTEST_PARENT - 1, -1):
+        if key[:end] in index:
+            return index[key[:end]][0].name, strip_leading_forms(key[end:])
     return None
 
 

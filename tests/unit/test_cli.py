@@ -28,7 +28,8 @@ HEAVY = ("pandas", "numpy", "scipy", "igraph", "pyarrow", "openpyxl", "xlrd", "n
      ["metrics", "--help"], ["subgroups", "--help"], ["report", "--help"],
      ["export", "--help"], ["db", "start", "--help"], ["browser", "--help"],
      ["study", "check", "--help"], ["runs", "diff", "--help"], ["runs", "list", "--help"],
-     ["schedule", "--help"], ["run", "--help"]],
+     ["schedule", "--help"], ["run", "--help"], ["places", "list", "--help"],
+     ["places", "explain", "--help"]],
     ids=" ".join,
 )  # fmt: skip
 def test_help_imports_no_heavy_library(args: list[str]) -> None:

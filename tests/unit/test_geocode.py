@@ -24,10 +24,12 @@ def place(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
         (("F", "", "湖北", "襄樊市"), "420600", "columns"),  # 襄樊 -> 襄阳 (2010)
         (("G", "", "江西(36)", "赣州"), "360700", "columns"),
         (("H", "", "上海", ""), "310000", "columns"),
-        (("西安交通大学", "", "", ""), "610100", "name"),
+        (("西安交通大学", "", "", ""), "610100", "gazetteer"),  # MoE list: 西安市
+        (("吉林大学", "", "", ""), "220100", "gazetteer"),  # 长春市, not 吉林市
+        (("包头某某稀土科技有限公司", "", "", ""), "150200", "name"),
     ],
     ids=["baotou", "longyan", "beijing", "chongqing", "laiwu", "xiangfan", "bracket-code",
-         "municipality-province-only", "name"],
+         "municipality-province-only", "gazetteer", "gazetteer-not-the-name", "name"],
 )  # fmt: skip
 def test_sources(row: tuple[str, str, str, str], city: str, method: str) -> None:
     got = place([row]).loc[row[0]]

@@ -120,13 +120,16 @@ def test_dates(text: str, expected: str | None) -> None:
 
 
 def test_exports_without_any_region_column() -> None:
-    """PatSnap-style rows: applicants only; places come from the names, or not at all."""
+    """PatSnap-style rows: applicants only; the gazetteer, a place in the name, or nothing."""
     rows = [{"pub_no": "Z1", "app_date": "2021-01-01", "title": "隧道",
-             "applicants": "西南交通大学 | 中铁二院工程集团有限责任公司"}]  # fmt: skip
+             "applicants": "西南交通大学 | 某某隧道工程有限公司 | 成都某某科技有限公司"}]  # fmt: skip
     prepared = pipeline.prepare(raw(rows), keywords=None)
     places = prepared.applicants.set_index("name")
-    assert places.loc["西南交通大学", "method"] is None  # no place name in it
-    assert len(prepared.applied) == 2
+    assert places.loc["西南交通大学", ["city_adcode", "method"]].tolist() == ["510100", "gazetteer"]
+    assert places.loc["成都某某科技有限公司", "method"] == "name"
+    assert places.loc["某某隧道工程有限公司", "method"] is None
+    assert prepared.unresolved["name"].tolist() == ["某某隧道工程有限公司"]
+    assert len(prepared.applied) == 3
 
 
 def _source(path: str, digit: str) -> SourceFile:

@@ -61,7 +61,7 @@ def test_places_errors_name_file_row_and_column(tmp_path: Path, text: str, messa
     path = write(tmp_path, "places.csv", text)
     with pytest.raises(InputError) as error:
         read_places(path)
-    assert str(error.value).startswith(str(tmp_path / message.split(":")[0]) + ":")
+    assert str(error.value).startswith(str(tmp_path / message.split(":", maxsplit=1)[0]) + ":")
     assert message.split(": ", 1)[1] in str(error.value)
     assert "\n" not in str(error.value)
 
@@ -93,7 +93,8 @@ def test_thesaurus_tab_or_comma_and_chains(tmp_path: Path) -> None:
     tab = read_thesaurus(write(tmp_path, "t.txt", "label\treplace by\nA\tB\nB\tC\nＤ\tC\n"))
     assert tab.replace == {"A": "C", "B": "C", "D": "C"}  # chains followed, widths normalised
     comma = read_thesaurus(write(tmp_path, "t.csv", "label,replace by\nA,B\n"))
-    assert comma.apply("A") == "B" and comma.apply("X") == "X"
+    assert comma.apply("A") == "B"
+    assert comma.apply("X") == "X"
 
 
 @pytest.mark.parametrize(
@@ -133,7 +134,9 @@ def network(prepared: pipeline.Prepared) -> pd.DataFrame:
 
 
 def test_a_thesaurus_merge_changes_the_network_as_merging_by_hand(tmp_path: Path) -> None:
-    thesaurus = read_thesaurus(write(tmp_path, "t.txt", "label\treplace by\n甲研究院有限公司\t甲研究院\n"))
+    thesaurus = read_thesaurus(
+        write(tmp_path, "t.txt", "label\treplace by\n甲研究院有限公司\t甲研究院\n")
+    )
     merged = pipeline.prepare(raw_rows(ROWS), keywords=None, thesaurus=thesaurus)
     by_hand_rows = [
         {**r, "applicants": r["applicants"].replace("甲研究院有限公司", "甲研究院")} for r in ROWS

@@ -1,0 +1,68 @@
+"""Placing applicants end to end: the graph keeps method and evidence, and ``copatent places``
+reads the graph as it reads the exports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from copatent import server
+from copatent.db import Database
+from tests.integration.conftest import run_cli
+from tests.reference import reference_data
+
+PATSNAP = reference_data() / "patents/chuanzang_railway/data.csv"
+READ = ["--columns", "patsnap", "--topic", "none"]
+
+
+def test_the_graph_keeps_how_and_why(
+    neo4j_server: server.LocalServer, fixture_db: Database, tmp_path: Path
+) -> None:
+    places = tmp_path / "places.csv"
+    places.write_text(
+        "name,adcode\n中铁九桥工程有限公司,360400\n西南交通大学,510104\n", encoding="utf-8"
+    )
+    report = tmp_path / "report.json"
+    loaded = run_cli(neo4j_server, "load", str(PATSNAP), *READ, "--places", str(places),
+                     "--report", str(report))  # fmt: skip
+    assert loaded.returncode == 0, loaded.stderr
+    body = json.loads(report.read_text("utf-8"))
+    by_name = {r["name"]: r for r in body["applicant_places"]}
+    assert by_name["中铁九桥工程有限公司"]["method"] == "places"
+    assert by_name["中南大学"]["evidence"] == "中南大学 [moe-2026]"
+
+    from_graph = run_cli(neo4j_server, "places", "list", "--json")
+    from_input = run_cli(neo4j_server, "places", "list", "--input", str(PATSNAP), *READ,
+                         "--places", str(places), "--json")  # fmt: skip
+    assert from_graph.returncode == 0, from_graph.stderr
+    graph_rows = json.loads(from_graph.stdout)
+    assert graph_rows == sorted(json.loads(from_input.stdout), key=lambda r: r["name"])
+    rows = {r["name"]: r for r in graph_rows}
+    assert rows["西南交通大学"] == {
+        "name": "西南交通大学",
+        "province_adcode": "510000",
+        "city_adcode": "510100",  # the district's city
+        "method": "places",
+        "evidence": "places.csv row 3: adcode 510104",
+    }
+    assert rows["中国科学院武汉岩土力学研究所"]["method"] == "gazetteer"
+
+    unplaced_graph = json.loads(run_cli(neo4j_server, "places", "unplaced", "--json").stdout)
+    unplaced_input = json.loads(
+        run_cli(
+            neo4j_server,
+            "places",
+            "unplaced",
+            "--input",
+            str(PATSNAP),
+            *READ,
+            "--places",
+            str(places),
+            "--json",
+        ).stdout
+    )
+    assert [(r["name"], r["collaborations"]) for r in unplaced_graph] == [
+        (r["name"], r["collaborations"]) for r in unplaced_input
+    ]
+    assert unplaced_graph
+    assert "中铁九桥工程有限公司" not in {r["name"] for r in unplaced_graph}
