@@ -131,7 +131,15 @@ def load(
             )
     if len(prepared.unresolved):
         console.print(
-            f"{len(prepared.unresolved)} applicants without a place (see --report for the list)"
+            f"{len(prepared.unresolved)} applicants without a place (see --report for the list; "
+            "`copatent places unplaced` ranks them by the collaborations they carry)"
+        )
+    conflicts = prepared.conflicting_merges
+    if len(conflicts):
+        pairs = [f"{v} → {n}" for v, n in zip(conflicts["variant"], conflicts["name"], strict=True)]
+        console.print(
+            f"the thesaurus merged {len(conflicts)} name(s) that alone would be placed elsewhere: "
+            f"{', '.join(pairs[:5])}{' …' if len(pairs) > 5 else ''} (see merged_names in --report)"
         )
 
 

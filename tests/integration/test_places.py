@@ -66,3 +66,27 @@ def test_the_graph_keeps_how_and_why(
     ]
     assert unplaced_graph
     assert "中铁九桥工程有限公司" not in {r["name"] for r in unplaced_graph}
+
+
+def test_a_merge_that_moves_an_applicant_is_said(
+    neo4j_server: server.LocalServer, fixture_db: Database, tmp_path: Path
+) -> None:
+    thesaurus = tmp_path / "thesaurus.txt"
+    thesaurus.write_text("label\treplace by\n中南大学\t西南交通大学\n", encoding="utf-8")
+    report = tmp_path / "report.json"
+    loaded = run_cli(neo4j_server, "load", str(PATSNAP), *READ, "--thesaurus", str(thesaurus),
+                     "--report", str(report))  # fmt: skip
+    assert loaded.returncode == 0, loaded.stderr
+    said = " ".join(loaded.stdout.split())
+    assert "the thesaurus merged 1 name(s) that alone would be placed elsewhere" in said
+    assert "中南大学 → 西南交通大学" in said
+    merged = json.loads(report.read_text("utf-8"))["merged_names"]
+    assert {(m["variant"], m["city_adcode"], m["conflict"]) for m in merged} == {
+        ("中南大学", "430100", True),
+        ("西南交通大学", "510100", False),
+    }
+    names = {
+        r["name"] for r in json.loads(run_cli(neo4j_server, "places", "list", "--json").stdout)
+    }
+    assert "中南大学" not in names
+    assert "西南交通大学" in names

@@ -100,6 +100,8 @@ dir = "out/runs"
         ('[inputs]\npaths = ["missing/"]\n', "[inputs] paths: 'missing/' names no export file"),
         ('[inputs]\npaths = ["exports/*.parquet"]\n', "[inputs] paths: 'exports/*.parquet' names no export file (no match"),
         ('[inputs]\npaths = ["exports/"]\nkeywords = "kw.txt"\n', "[inputs] keywords:"),
+        ('[inputs]\npaths = ["exports/"]\nplaces = "places.csv"\n', "[inputs] places:"),
+        ('[inputs]\npaths = ["exports/"]\nthesaurus = "t.txt"\n', "[inputs] thesaurus:"),
         ('[inputs]\npaths = ["exports/"]\n[detector]\nstatistics = { city = "statistics/town.csv" }\n', "[detector] statistics.city:"),
         ('[inputs]\npaths = ["exports/"]\n[detector]\nstatistics = { county = "statistics/province.csv" }\n', "[detector] statistics.county: unknown scale"),
         ("[analysis]\nengine = 'memory'\n", "[inputs] paths: missing"),
@@ -115,6 +117,19 @@ def test_a_bad_study_is_one_line_naming_the_key(folder: Path, text: str, message
     assert line.startswith(f"{path}: ")
     assert message in line, line
     assert "\n" not in line
+
+
+def test_places_and_thesaurus_are_relative_to_the_file(folder: Path) -> None:
+    (folder / "places.csv").write_text("name,adcode\n甲,510100\n", encoding="utf-8")
+    (folder / "thesaurus.txt").write_text("label\treplace by\n甲\t乙\n", encoding="utf-8")
+    path = _write(
+        folder,
+        '[inputs]\npaths = ["exports/"]\nplaces = "places.csv"\nthesaurus = "thesaurus.txt"\n',
+    )
+    study = read_study(path)
+    assert study.inputs.places == folder / "places.csv"
+    assert study.inputs.thesaurus == folder / "thesaurus.txt"
+    assert study.parameters()["inputs"]["places"] == str(folder / "places.csv")
 
 
 def test_check_runs_nothing_and_exits_non_zero_with_one_line(folder: Path) -> None:
