@@ -94,6 +94,16 @@ def chosen_periods(
 # the export options
 
 
+def _file_option(name: str, text: str) -> inspect.Parameter:
+    """An optional ``--NAME FILE`` that must be an existing file."""
+    return inspect.Parameter(
+        name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help=text)],
+    )
+
+
 class TopicChoice(StrEnum):
     rare_earth = "rare-earth"
     none = "none"
@@ -125,17 +135,7 @@ _EXPORT = (
             TopicChoice, typer.Option(help="Topic filter: the rare-earth keyword list, or none.")
         ],
     ),
-    inspect.Parameter(
-        "keywords",
-        inspect.Parameter.KEYWORD_ONLY,
-        default=None,
-        annotation=Annotated[
-            Path | None,
-            typer.Option(
-                exists=True, dir_okay=False, help="Keyword file replacing the topic list."
-            ),
-        ],
-    ),
+    _file_option("keywords", "Keyword file replacing the topic list."),
     inspect.Parameter(
         "drop_policy",
         inspect.Parameter.KEYWORD_ONLY,
@@ -148,33 +148,15 @@ _EXPORT = (
             ),
         ],
     ),
-    inspect.Parameter(
+    _file_option(
         "places",
-        inspect.Parameter.KEYWORD_ONLY,
-        default=None,
-        annotation=Annotated[
-            Path | None,
-            typer.Option(
-                exists=True,
-                dir_okay=False,
-                help="Your table of where applicants sit (CSV: name and adcode, or name and "
-                "address); it overrides every other way of placing them.",
-            ),
-        ],
+        "Your table of where applicants sit (CSV: name and adcode, or name and address); it "
+        "overrides every other way of placing them.",
     ),
-    inspect.Parameter(
+    _file_option(
         "thesaurus",
-        inspect.Parameter.KEYWORD_ONLY,
-        default=None,
-        annotation=Annotated[
-            Path | None,
-            typer.Option(
-                exists=True,
-                dir_okay=False,
-                help="Name thesaurus (VOSviewer's 'label' and 'replace by' columns): merges "
-                "name variants when the exports are read.",
-            ),
-        ],
+        "Name thesaurus (VOSviewer's 'label' and 'replace by' columns): merges name variants "
+        "when the exports are read.",
     ),
 )
 

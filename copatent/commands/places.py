@@ -139,6 +139,10 @@ def explain(
     name: Annotated[str, typer.Argument(help="The applicant's name, as in the export.")],
     inputs: InputsOption = None,
     export: ExportOptions = DEFAULT_EXPORT,
+    graph: Annotated[
+        bool, typer.Option("--graph", help="Also show where the loaded graph has the name.")
+    ] = False,
+    connection: Connection = DEFAULT_CONNECTION,
     as_json: JsonOption = False,
 ) -> None:
     """How one name is placed, way by way, in the loader's order."""
@@ -152,7 +156,7 @@ def explain(
         name, places=places, thesaurus=thesaurus, observations=observations
     )
     where = placed.region_name(decision.city_adcode, decision.province_adcode)
-    result = {
+    result: dict[str, Any] = {
         "name": key,
         "province_adcode": decision.province_adcode,
         "city_adcode": decision.city_adcode,
@@ -162,6 +166,8 @@ def explain(
         "candidates": list(decision.candidates),
         "steps": [vars(s) for s in steps],
     }
+    if graph:
+        result["graph"] = _in_graph(key, connection)
     if as_json:
         emit_json(result)
         return
@@ -176,6 +182,23 @@ def explain(
     else:
         shown = " / ".join(placed.region_name(c, c) for c in decision.candidates)
         console.print(f"unplaced: {decision.reason}" + (f"; candidates {shown}" if shown else ""))
+    if graph:
+        held = result["graph"]
+        if held is None:
+            console.print("in the graph: no applicant of that name")
+        else:
+            where = placed.region_name(held["city_adcode"], held["province_adcode"]) or "no place"
+            how = f"placed by {held['method']} ({held['evidence']})" if held["method"] else ""
+            console.print(f"in the graph: {where} {how}".rstrip())
+
+
+def _in_graph(name: str, connection: Connection) -> dict[str, object] | None:
+    """The graph's record of one applicant, or None."""
+    from copatent.db import Database  # noqa: PLC0415
+
+    with Database(connection.settings()) as db:
+        rows = db.run("places/applicant", {"name": name})
+    return _records(rows)[0] if len(rows) else None
 
 
 @app.command()

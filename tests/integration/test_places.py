@@ -65,6 +65,15 @@ def test_the_graph_keeps_how_and_why(
         (r["name"], r["collaborations"]) for r in unplaced_input
     ]
     assert unplaced_graph
+    explained = run_cli(
+        neo4j_server, "places", "explain", "中铁九桥工程有限公司", "--graph", "--json"
+    )
+    assert explained.returncode == 0, explained.stderr
+    held = json.loads(explained.stdout)
+    # without the table, the gazetteer places it (its own site: 九江); the graph has the table's
+    assert (held["method"], held["city_adcode"]) == ("gazetteer", "360400")
+    assert held["graph"]["method"] == "places"
+    assert held["graph"]["evidence"] == "places.csv row 2: adcode 360400"
     assert "中铁九桥工程有限公司" not in {r["name"] for r in unplaced_graph}
 
 
