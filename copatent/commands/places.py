@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from copatent.commands._options import (
@@ -93,7 +94,12 @@ def list_places(
         table.add_column(column, overflow="fold")
     for row in rows.itertuples(index=False):
         where = placed.region_name(row.city_adcode, row.province_adcode)
-        table.add_row(str(row.name), where or "-", row.method or "unplaced", row.evidence or "")
+        table.add_row(
+            escape(str(row.name)),
+            where or "-",
+            row.method or "unplaced",
+            escape(row.evidence or ""),
+        )
     console.print(table)
     _summary(frame)
 
@@ -124,8 +130,8 @@ def unplaced(
         candidates = " / ".join(
             placed.region_name(c, c) for c in str(row.candidates or "").split(";") if c
         )
-        table.add_row(str(i), str(row.name), str(row.collaborations), str(row.patents),
-                      str(row.reason or ""), candidates)  # fmt: skip
+        table.add_row(str(i), escape(str(row.name)), str(row.collaborations), str(row.patents),
+                      escape(str(row.reason or "")), candidates)  # fmt: skip
     console.print(table)
     _summary(frame)
     console.print(
@@ -171,14 +177,14 @@ def explain(
     if as_json:
         emit_json(result)
         return
-    table = Table(title=f"copatent places explain · {key}", title_justify="left")
+    table = Table(title=f"copatent places explain · {escape(key)}", title_justify="left")
     for column in ("way", "outcome", "place", "evidence"):
         table.add_column(column, overflow="fold")
     for step in steps:
-        table.add_row(step.method, step.outcome, step.place or "-", step.evidence)
+        table.add_row(step.method, step.outcome, step.place or "-", escape(step.evidence))
     console.print(table)
     if decision.method:
-        console.print(f"placed by {decision.method}: {where} ({decision.evidence})")
+        console.print(f"placed by {decision.method}: {where} ({escape(decision.evidence or '')})")
     else:
         shown = " / ".join(placed.region_name(c, c) for c in decision.candidates)
         console.print(f"unplaced: {decision.reason}" + (f"; candidates {shown}" if shown else ""))
@@ -188,7 +194,11 @@ def explain(
             console.print("in the graph: no applicant of that name")
         else:
             where = placed.region_name(held["city_adcode"], held["province_adcode"]) or "no place"
-            how = f"placed by {held['method']} ({held['evidence']})" if held["method"] else ""
+            how = (
+                f"placed by {held['method']} ({escape(str(held['evidence']))})"
+                if held["method"]
+                else ""
+            )
             console.print(f"in the graph: {where} {how}".rstrip())
 
 
@@ -245,7 +255,9 @@ def variants(
         where = str(row.name_place or "-")
         if row.apart:
             where = f"{row.name_place} ≠ {row.variant_place}"
-        table.add_row(str(row.name), str(row.variant), str(row.rule), where)
+        elif str(row.name_place) != str(row.variant_place):
+            where = f"{row.name_place or '-'} / {row.variant_place or '-'}"
+        table.add_row(escape(str(row.name)), escape(str(row.variant)), str(row.rule), where)
     console.print(table)
     if rows["apart"].any():
         console.print(f"{int(rows['apart'].sum())} would join differently placed names (≠)")

@@ -19,7 +19,6 @@ from copatent import regions
 from copatent.loader import geocode
 from copatent.loader.applicants import split_parts
 from copatent.loader.pipeline import Prepared
-from copatent.places import inname
 from copatent.places.keys import incorporated, name_key, normalise_name
 from copatent.places.user import Places, Thesaurus
 
@@ -217,10 +216,11 @@ def variants(places: pd.DataFrame, raw_cells: pd.Series | None = None) -> pd.Dat
     """Candidate merges among the applicants' names, never applied.
 
     Rules: ``same key`` (equal once brackets, widths, punctuation and company forms are ignored:
-    中煤第三建设(集团)有限责任公司 / 中煤第三建设有限责任公司); ``extends`` (one name's key
-    begins or ends with another's: 中国中铁二院工程 / 中铁二院工程; a unit or subsidiary of the
-    other is reported too, for the user to judge); ``width`` (export texts in full and half width
-    that the loader already keys as one name, from ``raw_cells``). ``apart``: the two would be
+    中煤第三建设(集团)有限责任公司 / 中煤第三建设有限责任公司); ``extends`` (one name is the
+    other with a leading 中国, or a unit or branch of it: …研究所, …天津分公司; a subsidiary
+    company, 中铁十一局集团第五工程有限公司, is an applicant of its own and not suggested);
+    ``width`` (export texts in full and half width that the loader already keys as one name,
+    from ``raw_cells``). ``apart``: the two would be
     placed in different places, so merging them moves one.
     """
     names = places["name"].astype(str).tolist()
@@ -241,7 +241,11 @@ def variants(places: pd.DataFrame, raw_cells: pd.Series | None = None) -> pd.Dat
     for key, group in keys.items():
         for other in _extended_by(key, keys):
             for shorter in keys[other]:
-                pairs += [(shorter, longer, "extends") for longer in group]
+                pairs += [
+                    (shorter, longer, "extends")
+                    for longer in group
+                    if key == "中国" + other or _part_of(longer)
+                ]
     if raw_cells is not None:
         pairs += _width_pairs(raw_cells, set(names))
     rows = [
@@ -276,6 +280,12 @@ def _apart(a: str | None, b: str | None) -> bool:
     return bool(a) and bool(b) and a != b
 
 
-def subsidiary(name: str) -> bool:
-    """Whether a longer name looks like a company of its own (then ``extends`` is doubtful)."""
-    return incorporated(name) and not inname.find(name).placed
+def _part_of(name: str) -> bool:
+    """Whether a longer name is a unit or branch of the shorter one, not a company of its own.
+
+    >>> _part_of("某某研究院集团有限公司铁道建筑研究所"), _part_of("某某集团有限公司天津分公司")
+    (True, True)
+    >>> _part_of("中铁十一局集团第五工程有限公司")
+    False
+    """
+    return not incorporated(name) or name.endswith("分公司")
