@@ -252,11 +252,12 @@ def variants(
     for column in ("name", "variant", "rule", "places"):
         table.add_column(column, overflow="fold")
     for row in rows.itertuples(index=False):
-        where = str(row.name_place or "-")
+        mine, theirs = str(row.name_place or "-"), str(row.variant_place or "-")
+        where = mine
         if row.apart:
-            where = f"{row.name_place} ≠ {row.variant_place}"
-        elif str(row.name_place) != str(row.variant_place):
-            where = f"{row.name_place or '-'} / {row.variant_place or '-'}"
+            where = f"{mine} ≠ {theirs}"
+        elif mine != theirs:
+            where = f"{mine} / {theirs}"
         table.add_row(escape(str(row.name)), escape(str(row.variant)), str(row.rule), where)
     console.print(table)
     if rows["apart"].any():
