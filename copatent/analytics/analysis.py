@@ -96,6 +96,12 @@ class Analysis:
                     "internal": g.internal,
                     "unplaced": g.unplaced,
                     "betweenness": "exact" if sampled is None else f"sampled from {sampled}",
+                    "path_length": "exact"
+                    if g.path_sources is None
+                    else f"estimated from {g.path_sources} sources",
+                    "diameter_bound": "exact"
+                    if g.diameter_sweeps is None
+                    else f"lower bound from {g.diameter_sweeps} sweeps",
                 }
             )
         return pd.DataFrame(rows)

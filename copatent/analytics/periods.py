@@ -107,6 +107,9 @@ class PeriodGraph:
         Collaborations of the period inside one node, nodes of the network or not.
     betweenness_sources
         ``None`` when betweenness is exact, else the number of sampled source nodes.
+    path_sources, diameter_sweeps
+        ``None`` when the average path length (the diameter) is exact, else the sampled sources
+        of its estimate (the sweeps of its lower bound): :mod:`copatent.analytics.paths`.
     """
 
     scale: Scale
@@ -121,6 +124,8 @@ class PeriodGraph:
     internal: int = 0
     betweenness_sources: int | None = None
     leiden: np.ndarray | None = None
+    path_sources: int | None = None
+    diameter_sweeps: int | None = None
 
     @property
     def label(self) -> str:

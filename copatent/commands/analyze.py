@@ -192,12 +192,16 @@ def _print(result: Analysis, top: int, comparison: StudyComparison | None) -> No
         for key, text in _ROWS.items():
             table.add_row(text, *(_fmt(rows.loc[label, key]) for label in labels))
         captions = [_CENTRALIZATION_NOTE]
-        sampled = [str(rows.loc[x, "betweenness"]) for x in labels]
-        if any(s != "exact" for s in sampled):
-            captions.append(
-                "betweenness: "
-                + ", ".join(f"{x} {s}" for x, s in zip(labels, sampled, strict=True))
-            )
+        for column, what in (
+            ("betweenness", "betweenness"),
+            ("path_length", "path length"),
+            ("diameter_bound", "diameter"),
+        ):
+            how = [str(rows.loc[x, column]) for x in labels]
+            if any(s != "exact" for s in how):
+                captions.append(
+                    f"{what}: " + ", ".join(f"{x} {s}" for x, s in zip(labels, how, strict=True))
+                )
         table.caption = "\n".join(captions)
         table.caption_justify = "left"
         console.print(table)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from copatent.analytics import centrality, community, indicators
+from copatent.analytics import centrality, community, paths
 from copatent.analytics.collab import collaborations, period_network
 from copatent.analytics.defaults import DEFAULT_RESTARTS, DEFAULT_SEED
 from copatent.analytics.network import Network
@@ -67,7 +67,7 @@ class MemoryEngine:
                     .to_numpy(),
                 }
             )
-            path_length, diameter = indicators.average_path_length(net)
+            found = paths.path_stats(net, self.seed)
             result.append(
                 PeriodGraph(
                     scale=scale,
@@ -76,8 +76,10 @@ class MemoryEngine:
                     nodes=nodes,
                     measures=centrality.node_measures(net),
                     communities=community.louvain(net, seed=self.seed, restarts=self.restarts),
-                    path_length=path_length,
-                    diameter=diameter,
+                    path_length=found.mean,
+                    diameter=found.diameter,
+                    path_sources=found.sources,
+                    diameter_sweeps=found.sweeps,
                     unplaced=aggregated.unplaced,
                     internal=int(aggregated.internal.sum()),
                     leiden=(

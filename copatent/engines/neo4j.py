@@ -30,6 +30,13 @@ and 0.49 for k = n/4 and n/2 on the demo sample); copatent multiplies by n/k so 
 estimates the exact value. GDS draws sources with probability proportional to degree, not
 uniformly, so the rescaled value is an approximation, good for ranking.
 :attr:`PeriodGraph.betweenness_sources` says so, and the output repeats it.
+
+Path lengths never stream pairs (:mod:`copatent.analytics.paths`): GDS closeness and its
+Wasserman-Faust variant give each node's reached count and distance sum, whose ratio over all
+nodes (or over the sources both engines sample, above ``PATHS_EXACT_MAX`` nodes) is the average
+path length. The diameter is the maximum over the streamed pairs up to ``DIAMETER_EXACT_MAX``
+nodes, and above that the lower bound of breadth-first sweeps (``gds.allShortestPaths.delta``
+from one node at a time).
 """
 
 from __future__ import annotations
@@ -44,7 +51,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from copatent.analytics import centrality, community
+from copatent.analytics import centrality, community, paths
 from copatent.analytics.defaults import DEFAULT_RESTARTS, DEFAULT_SEED
 from copatent.analytics.network import Network
 from copatent.analytics.periods import Period, PeriodGraph, Scale
@@ -160,7 +167,7 @@ class Neo4jEngine:
             offset += len(part.nodes)
         live = [j for j, part in enumerate(parts) if len(part.edges)]
         stem = f"copatent-{uuid.uuid4().hex[:12]}-{scale}"  # unique: a name in use would be dropped
-        measures, paths, sampled = self._directed(f"{stem}-directed", parts, live)
+        measures, stats, sampled = self._directed(f"{stem}-directed", parts, live)
         clustering, partitions = self._undirected(f"{stem}-undirected", parts, live)
         result = []
         for j, part in enumerate(parts):
@@ -176,7 +183,7 @@ class Neo4jEngine:
             frame = frame.reset_index(names="node")[["node", *centrality.MEASURES]]
             for column in ("out_degree", "in_degree", "component"):
                 frame[column] = frame[column].astype(int)
-            pairs, mean, longest = paths.get(j, (0, 0.0, 0))
+            found_paths = stats.get(j, paths.PathStats(0.0, 0))
             net = Network.from_edges(part.edges, part.keys)
             result.append(
                 PeriodGraph(
@@ -186,8 +193,10 @@ class Neo4jEngine:
                     nodes=part.nodes,
                     measures=frame,
                     communities=_best(net, partitions["louvain"].get(j, []), alone),
-                    path_length=float(mean) if pairs else 0.0,
-                    diameter=int(longest) if pairs else 0,
+                    path_length=found_paths.mean,
+                    diameter=found_paths.diameter,
+                    path_sources=found_paths.sources,
+                    diameter_sweeps=found_paths.sweeps,
                     unplaced=part.unplaced,
                     internal=part.internal,
                     betweenness_sources=sampled.get(j),
@@ -203,7 +212,7 @@ class Neo4jEngine:
 
     def _directed(
         self, graph_name: str, parts: list[_Period], live: list[int]
-    ) -> tuple[dict[int, pd.DataFrame], dict[int, tuple[int, float, float]], dict[int, int]]:
+    ) -> tuple[dict[int, pd.DataFrame], dict[int, paths.PathStats], dict[int, int]]:
         if not live:
             return {}, {}, {}
         arcs: list[list[Any]] = []
@@ -218,7 +227,7 @@ class Neo4jEngine:
             "betweenness": [],
             "closeness": [],
             "wcc": [],
-            "path_lengths": [],
+            "diameter": [],
         }
         sampled: dict[int, int] = {}
         for j in live:
@@ -235,6 +244,8 @@ class Neo4jEngine:
             runs["closeness"] += [
                 {"run": f"out_closeness|{j}", "config": rev},
                 {"run": f"in_closeness|{j}", "config": arc},
+                # with the above, each node's reached count and distance sum: the path lengths
+                {"run": f"out_reach|{j}", "config": rev | {"useWassermanFaust": True}},
             ]
             between = arc
             n = len(parts[j].nodes)
@@ -247,9 +258,10 @@ class Neo4jEngine:
                 }
             runs["betweenness"].append({"run": f"betweenness|{j}", "config": between})
             runs["wcc"].append({"run": f"component|{j}", "config": arc})
-            runs["path_lengths"].append({"run": str(j), "config": arc})
+            if n <= paths.DIAMETER_EXACT_MAX:
+                runs["diameter"].append({"run": str(j), "config": arc})
         columns: dict[int, dict[str, pd.Series]] = {j: {} for j in live}
-        algorithms = ("degree", "betweenness", "closeness", "wcc", "path_lengths")
+        algorithms = ("degree", "betweenness", "closeness", "wcc", "diameter")
         with self.db.projection(graph_name, "collab/project_arcs", {"arcs": arcs}):
             results = self._in_parallel(
                 [
@@ -257,6 +269,11 @@ class Neo4jEngine:
                     for name in algorithms
                 ]
             )
+            swept = {
+                j: self._sweep(graph_name, parts[j], j)
+                for j in live
+                if len(parts[j].nodes) > paths.DIAMETER_EXACT_MAX
+            }
         for found in results[:-1]:
             for run, frame in found.groupby("run", sort=False):
                 measure, period = str(run).split("|")
@@ -269,15 +286,48 @@ class Neo4jEngine:
                     # estimate on the scale of the exact value (Brandes & Pich 2007)
                     values = values * len(part.nodes) / sampled[int(period)]
                 columns[int(period)][measure] = pd.Series(values, index=index)
-        paths = {
-            int(row["run"]): (
-                int(row["pairs"]),
-                float(row["mean"] or 0),
-                float(row["longest"] or 0),
-            )
-            for row in results[-1].to_dict("records")
+        longest = {
+            int(row["run"]): int(row["longest"] or 0) for row in results[-1].to_dict("records")
         }
-        return {j: pd.DataFrame(columns[j]) for j in live}, paths, sampled
+        stats = {}
+        for j in live:
+            part, period_columns = parts[j], columns[j]
+            scored = period_columns["out_closeness"]
+            closeness = scored.reindex(part.keys).fillna(0.0).to_numpy()
+            reach = period_columns["out_reach"].reindex(part.keys).fillna(0.0).to_numpy()
+            sums, reached = paths.sums_from_closeness(closeness, reach, len(scored))
+            sources = paths.sample_sources(len(part.keys), self.seed)
+            mean, _ = paths.mean_of(sums, reached, sources)
+            diameter, sweeps = (longest.get(j, 0), None) if j not in swept else swept[j]
+            stats[j] = paths.PathStats(
+                mean, diameter, None if sources is None else len(sources), sweeps
+            )
+        return {j: pd.DataFrame(columns[j]) for j in live}, stats, sampled
+
+    def _sweep(self, graph_name: str, part: _Period, j: int) -> tuple[int, int]:
+        """The diameter's lower bound of a large period: breadth-first sweeps through GDS."""
+        keys = list(part.keys)
+        n = len(keys)
+
+        def bfs(node: int, direction: paths.Direction) -> np.ndarray:
+            config = {
+                "sourceNode": node + part.offset,
+                "nodeLabels": [f"P{j}"],
+                "relationshipTypes": ["ARC" if direction == "out" else "REVERSED"],
+            } | _QUIET
+            found = self.db.run("collab/gds_hops", {"graph_name": graph_name, "config": config})
+            hops = np.full(n, -1.0)
+            hops[found["nodeId"].to_numpy(dtype=np.int64) - part.offset] = found["hops"]
+            return hops
+
+        out_degree = np.zeros(n)
+        in_degree = np.zeros(n)
+        sources = part.indices("source")
+        targets = part.indices("target")
+        np.add.at(out_degree, sources, 1)
+        np.add.at(in_degree, targets, 1)
+        start = paths.start_node(out_degree, in_degree, keys)
+        return paths.sweep(bfs, start, keys), paths.SWEEPS
 
     # ----------------------------------------------------------------------------------------
     # the undirected graph: local clustering, and Louvain (and Leiden) on seeded node orders

@@ -18,7 +18,7 @@ from numpy.testing import assert_allclose
 from pandas.testing import assert_frame_equal
 
 from copatent import publish, server
-from copatent.analytics import analysis, indicators
+from copatent.analytics import analysis, indicators, paths
 from copatent.analytics.community import modularity
 from copatent.analytics.periods import DEFAULT_PERIODS, SCALES, PeriodGraph, Scale
 from copatent.db import Database
@@ -167,6 +167,38 @@ def test_sampled_betweenness_is_flagged_and_close(
     assert 0.8 < estimate.sum() / truth.sum() < 1.25  # unscaled, it was about 0.5
     spearman = pd.Series(estimate).rank().corr(pd.Series(truth).rank())
     assert spearman > 0.8
+
+
+def test_estimated_path_lengths_and_swept_diameters_agree_across_engines(
+    both: dict[Scale, tuple[list[PeriodGraph], list[PeriodGraph]]],
+    loaded: pipeline.Prepared,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above the sizes of exact path lengths and diameters (lowered here to the sample's
+    applicant networks): both engines estimate the mean from the same sampled sources, and sweep
+    the same nodes for the diameter's lower bound, so they agree exactly; the bound is at most
+    the exact diameter. (How close the estimate comes with how many sources is measured on large
+    networks by bench/paths.py; on these few hundred nodes, half of them as sources, within 25 %.)
+    """
+    exact = both["applicant"][0]
+    smallest = min(len(g.nodes) for g in exact)
+    monkeypatch.setattr(paths, "PATHS_EXACT_MAX", smallest // 3)
+    monkeypatch.setattr(paths, "PATH_SOURCES", smallest // 2)
+    monkeypatch.setattr(paths, "DIAMETER_EXACT_MAX", smallest // 3)
+    neo = Neo4jEngine(db, betweenness_sources=None, restarts=1).period_graphs(
+        "applicant", DEFAULT_PERIODS
+    )
+    mem = MemoryEngine(loaded, restarts=1).period_graphs("applicant", DEFAULT_PERIODS)
+    for n_graph, m_graph, truth in zip(neo, mem, exact, strict=True):
+        assert n_graph.path_sources == m_graph.path_sources == smallest // 2
+        assert n_graph.diameter_sweeps == m_graph.diameter_sweeps == paths.SWEEPS
+        assert_allclose(n_graph.path_length, m_graph.path_length, rtol=1e-12)
+        assert n_graph.diameter == m_graph.diameter
+        assert_allclose(n_graph.path_length, truth.path_length, rtol=0.25)
+        assert 0 < n_graph.diameter <= truth.diameter
+        assert truth.path_sources is None
+        assert truth.diameter_sweeps is None
 
 
 def test_cli_analyze_tables_match_the_memory_engine(

@@ -1,0 +1,6 @@
+// One breadth-first sweep of the diameter's lower bound (copatent.analytics.paths.sweep): the
+// hops from $config.sourceNode to every node it reaches, along ARC (forward) or REVERSED
+// (backward), within the period $config.nodeLabels names.
+CALL gds.allShortestPaths.delta.stream($graph_name, $config)
+YIELD targetNode, totalCost
+RETURN targetNode AS nodeId, totalCost AS hops
