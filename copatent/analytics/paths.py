@@ -169,21 +169,26 @@ def path_stats(net: Network, seed: int) -> PathStats:
         # igraph's mean over the reachable ordered pairs, without an n × n matrix
         mean = float(g.average_path_length(directed=True, unconn=True))
     else:
-        sums = np.zeros(n)
-        reached = np.zeros(n)
-        for start in range(0, len(sources), _CHUNK):
-            chunk = sources[start : start + _CHUNK]
-            hops = np.asarray(g.distances(source=chunk.tolist(), mode="out"), dtype=float)
-            hops[~np.isfinite(hops)] = 0.0
-            sums[chunk] = hops.sum(axis=1)
-            reached[chunk] = (hops > 0).sum(axis=1)
-        mean, _ = mean_of(sums, reached, sources)
+        mean = sampled_mean(g, sources)
     if n <= DIAMETER_EXACT_MAX:
         diameter, sweeps = int(g.diameter(directed=True, unconn=True)), None
     else:
         start_at = start_node(np.asarray(g.outdegree()), np.asarray(g.indegree()), net.nodes)
         diameter, sweeps = sweep(_igraph_bfs(g), start_at, net.nodes), SWEEPS
     return PathStats(mean, diameter, None if sources is None else len(sources), sweeps)
+
+
+def sampled_mean(g: ig.Graph, sources: np.ndarray) -> float:
+    """The mean path length from the given source nodes, with igraph, a chunk at a time."""
+    sums = np.zeros(g.vcount())
+    reached = np.zeros(g.vcount())
+    for start in range(0, len(sources), _CHUNK):
+        chunk = sources[start : start + _CHUNK]
+        hops = np.asarray(g.distances(source=chunk.tolist(), mode="out"), dtype=float)
+        hops[~np.isfinite(hops)] = 0.0
+        sums[chunk] = hops.sum(axis=1)
+        reached[chunk] = (hops > 0).sum(axis=1)
+    return mean_of(sums, reached, sources)[0]
 
 
 def _igraph_bfs(g: ig.Graph) -> BFS:

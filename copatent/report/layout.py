@@ -44,13 +44,27 @@ def _as_given(_node: str, name: str) -> str:
     return name
 
 
+HOW_ROWS: Final[dict[str, str]] = {
+    "path_length": "Average path length: how",
+    "betweenness": "Betweenness: how",
+}
+"""Rows added to Table 1 when a measure of some period is not exact (estimated from sampled
+sources, :mod:`copatent.analytics.paths`), saying so for each period."""
+
+
 def table1(analysis: Analysis, scale: Scale) -> pd.DataFrame:
-    """Indicators (rows, :data:`TABLE1_ROWS`) × periods (columns) at ``scale``."""
+    """Indicators (rows, :data:`TABLE1_ROWS`) × periods (columns) at ``scale``.
+
+    A measure that is estimated in some period gets a row saying how, period by period
+    (:data:`HOW_ROWS`).
+    """
     rows = analysis.table1()
     rows = rows[rows["scale"] == scale].set_index("period")
     present = [c for c in TABLE1_ROWS if c in rows.columns]
+    present += [c for c in HOW_ROWS if c in rows.columns and (rows[c] != "exact").any()]
+    labels = TABLE1_ROWS | HOW_ROWS
     frame = rows.loc[:, present].T
-    frame.index = pd.Index([TABLE1_ROWS[c] for c in present], name="indicator")
+    frame.index = pd.Index([labels[c] for c in present], name="indicator")
     frame.columns.name = None
     return frame
 
