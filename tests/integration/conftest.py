@@ -30,10 +30,18 @@ def fixture_db(neo4j_server: server.LocalServer) -> Iterator[Database]:
         yield database
 
 
-def run_cli(local: server.LocalServer, *args: str) -> subprocess.CompletedProcess[str]:
-    """``python -m copatent ARGS`` against ``local`` (URI and password from the environment)."""
+def run_cli(
+    local: server.LocalServer, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m copatent ARGS`` against ``local`` (URI and password from the environment;
+    ``env`` adds or replaces variables)."""
     settings = local.settings()
-    env = {**os.environ, "NEO4J_URI": settings.uri, "NEO4J_PASSWORD": settings.password}
+    env = {
+        **os.environ,
+        "NEO4J_URI": settings.uri,
+        "NEO4J_PASSWORD": settings.password,
+        **(env or {}),
+    }
     return subprocess.run(
         [sys.executable, "-m", "copatent", *args],
         capture_output=True, text=True, env=env, timeout=600, check=False,
