@@ -124,11 +124,14 @@ def by_name(name: str) -> Placement:
     """The place names inside a name (no method: none, or two places).
 
     A name that extends a gazetteer entry is read after the entry's name: 哈尔滨工业大学(威海) is
-    in 威海, and the 哈尔滨 of the university's name says nothing of its campus.
+    in 威海, and the 哈尔滨 of the university's name says nothing of its campus. When the rest
+    names no place, the whole name is read.
     """
     extended = gazetteer.extension(name)
     after = f" (after {extended[0]})" if extended else ""
     found = inname.find(extended[1] if extended else name)
+    if extended and not found.words:  # nothing in the rest: the whole name (北京大学生…科技)
+        after, found = "", inname.find(name)
     if found.placed:
         words = "+".join(found.words)
         return Placement(found.city_adcode, found.province_adcode, "name", words + after)

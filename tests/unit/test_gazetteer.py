@@ -103,6 +103,7 @@ def test_units_of_an_entry() -> None:
         ("华北电力大学(保定)", "130600", "保定 (after 华北电力大学)"),
         ("中山大学深圳研究院", "440300", "深圳 (after 中山大学)"),
         ("中铁十六局集团北京建功机械有限公司", "110000", "北京 (after 中铁十六局集团有限公司)"),
+        ("北京大学生创业科技有限公司", "110000", "北京"),  # no place after 北京大学: the whole name
     ],
 )  # fmt: skip
 def test_a_place_after_an_entry_is_where_the_unit_is(name: str, adcode: str, evidence: str) -> None:
