@@ -59,7 +59,7 @@ def _table(inputs: list[Path] | None, export: ExportOptions, connection: Connect
         frame = db.run("places/applicants")
     frame = frame.astype(object).where(frame.notna(), None)
     reasons = [
-        (None, None) if p else _why(geocode._from_name(str(n)))
+        (None, None) if p else _why(geocode.from_name(str(n)))
         for n, p in zip(frame["name"], frame["province_adcode"], strict=True)
     ]
     frame["reason"] = [r for r, _ in reasons]

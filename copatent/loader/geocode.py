@@ -21,6 +21,7 @@ dropped.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -73,7 +74,7 @@ def geocode(observations: pd.DataFrame, places: Places | None = None) -> pd.Data
     todo = obs[~obs["name"].isin(placed.index)]
     placed = pd.concat([placed, _from_observations(todo)])
     rest = [n for n in names if n not in placed.index]
-    looked_up = [_from_name(n) for n in rest]
+    looked_up = [from_name(n) for n in rest]
     by_name = pd.DataFrame(
         [p.row(n) for n, p in zip(rest, looked_up, strict=True)],
         columns=[c for c in RESULT_COLUMNS if c != "name"] + ["name"],
@@ -144,8 +145,11 @@ def by_name(name: str) -> Placement:
     return Placement(reason="no place name in its name")
 
 
-def _from_name(name: str) -> Placement:
-    """The gazetteer, then a place in the name; else unplaced with the candidates of either."""
+def from_name(name: str) -> Placement:
+    """The gazetteer, then a place in the name; else unplaced with the candidates of either.
+
+    What places a name when the user's table, the region columns and the address do not.
+    """
     gazetteer_says = by_gazetteer(name)
     if gazetteer_says.method:
         return gazetteer_says
@@ -160,11 +164,11 @@ def _from_name(name: str) -> Placement:
     return Placement(reason=NOTHING)
 
 
-def _from_user(names: object, places: Places | None) -> pd.DataFrame:
+def _from_user(names: Iterable[str], places: Places | None) -> pd.DataFrame:
     """The names the user's table places."""
     rows = []
     if places is not None:
-        for name in names:  # type: ignore[attr-defined]
+        for name in names:
             found = places.find(name)
             if found is not None:
                 rows.append((name, found.city_adcode, found.province_adcode, "places",

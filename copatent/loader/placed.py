@@ -10,6 +10,7 @@ from the graph; both give one row per applicant with ``name``, ``province_adcode
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Final
 
@@ -88,8 +89,7 @@ def unplaced(places: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
 
 def region_name(city: object, province: object) -> str:
     """'成都市 (四川省)', '四川省', or '' for an applicant without a place."""
-    names = _names(regions.cities())
-    provinces = _names(regions.provinces())
+    names, provinces = _names()
     if isinstance(city, str) and city:
         province_name = provinces.get(city[:2] + "0000", "")
         city_name = names.get(city, city)
@@ -99,8 +99,13 @@ def region_name(city: object, province: object) -> str:
     return ""
 
 
-def _names(table: pd.DataFrame) -> dict[str, str]:
-    return {str(a): str(n) for a, n in zip(table["adcode"], table["name"], strict=True)}
+@functools.cache
+def _names() -> tuple[dict[str, str], dict[str, str]]:
+    """City and province names by adcode."""
+    return tuple(  # type: ignore[return-value]
+        {str(a): str(n) for a, n in zip(t["adcode"], t["name"], strict=True)}
+        for t in (regions.cities(), regions.provinces())
+    )
 
 
 # --------------------------------------------------------------------------------------------

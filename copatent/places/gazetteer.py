@@ -29,6 +29,7 @@ import pandas as pd
 
 from copatent.places import inname
 from copatent.places.keys import incorporated, name_key, strip_leading_forms
+from copatent.regions import MUNICIPALITIES
 
 COLUMNS: Final = ("name", "adcode", "seat", "category", "parent", "aliases", "source")
 SOURCE_COLUMNS: Final = ("id", "title", "publisher", "url", "date", "licence")
@@ -50,15 +51,14 @@ class Entry:
     @property
     def city_adcode(self) -> str | None:
         return (
-            None if self.adcode.endswith("0000") and self.adcode not in _MUNICIPAL else self.adcode
+            None
+            if self.adcode.endswith("0000") and self.adcode not in MUNICIPALITIES
+            else self.adcode
         )
 
     @property
     def province_adcode(self) -> str:
         return self.adcode[:2] + "0000"
-
-
-_MUNICIPAL: Final = frozenset({"110000", "120000", "310000", "500000"})
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def sources() -> pd.DataFrame:
 
 @functools.cache
 def _index() -> tuple[dict[str, tuple[Entry, ...]], frozenset[str]]:
-    """Key -> entries (names and aliases), and the keys of parents whose units are dispersed."""
+    """Key -> entries (names and aliases), and the keys of the entries whose units sit with them."""
     table = entries()
     by_key: dict[str, dict[str, Entry]] = {}
     seats_of_units: dict[str, set[str]] = {}
@@ -150,21 +150,19 @@ def find(name: str) -> Found | None:
         return _answer(index[key], "")
     if key.startswith("中国") and key[2:] in index and len(key) - 2 >= _SHORTEST_PARENT:
         return _answer(index[key[2:]], " (named with a leading 中国)")
-    for end in range(len(key) - 1, _SHORTEST_PARENT - 1, -1):
-        parent = key[:end]
-        if parent not in index:
-            continue
-        unit = strip_leading_forms(key[end:])
-        if (
-            not unit
-            or incorporated(name)
-            or not unit.endswith(UNITS)
-            or parent not in together
-            or inname.find(unit).words
-        ):
-            return None
-        return _answer(index[parent], f" + its unit {unit}")
-    return None
+    longest = _longest_parent(key)
+    if longest is None:
+        return None
+    parent, unit = longest
+    if (
+        not unit
+        or incorporated(name)
+        or not unit.endswith(UNITS)
+        or parent not in together
+        or inname.find(unit).words
+    ):
+        return None
+    return _answer(index[parent], f" + its unit {unit}")
 
 
 def extension(name: str) -> tuple[str, str] | None:
@@ -176,11 +174,22 @@ def extension(name: str) -> tuple[str, str] | None:
     >>> extension("哈尔滨工业大学(威海)")
     ('哈尔滨工业大学', '(威海)')
     """
+    longest = _longest_parent(name_key(name))
+    if longest is None:
+        return None
+    parent, rest = longest
+    return _index()[0][parent][0].name, rest
+
+
+def _longest_parent(key: str) -> tuple[str, str] | None:
+    """The longest entry key (4 characters or more) that ``key`` extends, and the rest.
+
+    The rest is without the company forms that join it to the entry (集团有限公司…).
+    """
     index, _ = _index()
-    key = name_key(name)
     for end in range(len(key) - 1, _SHORTEST_PARENT - 1, -1):
         if key[:end] in index:
-            return index[key[:end]][0].name, strip_leading_forms(key[end:])
+            return key[:end], strip_leading_forms(key[end:])
     return None
 
 

@@ -64,10 +64,7 @@ def name_key(name: str) -> str:
     >>> name_key("中铁十一局集团有限公司"), name_key("ＴＤＫ株式会社")
     ('中铁十一局', 'TDK株式会社')
     """
-    text = unicodedata.normalize("NFKC", name).translate(_BRACKETS)
-    text = _FORM_IN_BRACKETS.sub("", text)
-    text = _PUNCTUATION.sub("", text)
-    return strip_forms(text)
+    return strip_forms(_compact(name))
 
 
 def strip_forms(text: str) -> str:
@@ -102,6 +99,11 @@ def incorporated(name: str) -> bool:
     >>> incorporated("中铁十一局集团第五工程有限公司"), incorporated("中山大学附属第一医院")
     (True, False)
     """
-    text = _PUNCTUATION.sub("", unicodedata.normalize("NFKC", name).translate(_BRACKETS))
-    text = _FORM_IN_BRACKETS.sub("", text)
+    text = _compact(name)
     return any(text.endswith(form) for form in COMPANY_FORMS[:-1])
+
+
+def _compact(name: str) -> str:
+    """Half width, one bracket form, no bracketed company form, no punctuation or spaces."""
+    text = unicodedata.normalize("NFKC", name).translate(_BRACKETS)
+    return _PUNCTUATION.sub("", _FORM_IN_BRACKETS.sub("", text))

@@ -15,6 +15,7 @@ Every problem of a file is named with its row and column, in one line (:class:`I
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,13 +116,20 @@ def _from_adcode(code: str) -> tuple[str | None, str] | None:
     if not _ADCODE.fullmatch(code):
         return None
     province = code[:2] + "0000"
-    if province not in set(regions.provinces()["adcode"]):
+    provinces, counties = _known_codes()
+    if province not in provinces:
         return None
     if code == province:
         return (code if code in regions.MUNICIPALITIES else None), province
     city = regions.city_of(code)
-    known = code in set(regions.districts()["adcode"]) or code == city
+    known = code in counties or code == city
     return (city, province) if city is not None and known else None
+
+
+@functools.cache
+def _known_codes() -> tuple[frozenset[str], frozenset[str]]:
+    """The province adcodes and the county-level adcodes."""
+    return frozenset(regions.provinces()["adcode"]), frozenset(regions.districts()["adcode"])
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,18 +14,15 @@ import functools
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from copatent.loader import placed
 from copatent.loader.exports import prepare_exports
 from copatent.loader.options import ExportOptions
 from copatent.loader.pipeline import Prepared
+from tests.reference import reference_data
 
-DATA = Path(__file__).parents[2] / ".." / "shared" / "reference-data" / "patents"
-EXPORT = DATA / "chuanzang_railway" / "data.csv"
+EXPORT = reference_data() / "patents" / "chuanzang_railway" / "data.csv"
 SEATS = Path(__file__).parents[1] / "data" / "places" / "chuanzang_seats.csv"
-
-pytestmark = pytest.mark.skipif(not EXPORT.is_file(), reason="reference data not beside the repo")
 
 
 @functools.cache
