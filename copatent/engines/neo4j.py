@@ -231,7 +231,9 @@ class Neo4jEngine:
         }
         sampled: dict[int, int] = {}
         for j in live:
-            base: dict[str, Any] = {"nodeLabels": [f"P{j}"]} | _QUIET
+            # one thread a call: the calls already run two sessions at a time, and a saturated GDS
+            # pool refuses tasks ("ran out of time") when several multi-threaded calls meet
+            base: dict[str, Any] = {"nodeLabels": [f"P{j}"], "concurrency": 1} | _QUIET
             arc = base | {"relationshipTypes": ["ARC"]}
             rev = base | {"relationshipTypes": ["REVERSED"]}
             weighted: dict[str, Any] = {"relationshipWeightProperty": "weight"}
@@ -253,8 +255,7 @@ class Neo4jEngine:
                 sampled[j] = self.betweenness_sources
                 between = arc | {
                     "samplingSize": self.betweenness_sources,
-                    "samplingSeed": self.seed,
-                    "concurrency": 1,  # the sample is reproducible from the seed only so
+                    "samplingSeed": self.seed,  # reproducible with concurrency 1 (base)
                 }
             runs["betweenness"].append({"run": f"betweenness|{j}", "config": between})
             runs["wcc"].append({"run": f"component|{j}", "config": arc})
@@ -314,6 +315,7 @@ class Neo4jEngine:
                 "sourceNode": node + part.offset,
                 "nodeLabels": [f"P{j}"],
                 "relationshipTypes": ["ARC" if direction == "out" else "REVERSED"],
+                "concurrency": 1,
             } | _QUIET
             found = self.db.run("collab/gds_hops", {"graph_name": graph_name, "config": config})
             hops = np.full(n, -1.0)
@@ -380,7 +382,8 @@ class Neo4jEngine:
                     config["randomSeed"] = self.seed + int(label.rsplit("R", 1)[1])
                 community_runs.append((method, {"run": f"{method}|{label}", "config": config}))
         clustering_runs = [
-            {"run": f"P{j}R0", "config": {"nodeLabels": [f"P{j}R0"]} | _QUIET} for j in live
+            {"run": f"P{j}R0", "config": {"nodeLabels": [f"P{j}R0"], "concurrency": 1} | _QUIET}
+            for j in live
         ]
         jobs: list[tuple[str, dict[str, Any]]] = [
             ("collab/gds_local_clustering", {"graph_name": graph_name, "runs": clustering_runs})
