@@ -70,6 +70,10 @@ DEFAULT_BOLT_PORT = 7687
 DEFAULT_HTTP_PORT = 7474
 DEFAULT_GUIDE_PORT = 7476
 """Where the guide server (:mod:`copatent.guide.serve`) listens when it is free; else any port."""
+_GUIDE_ATTEMPTS = 3
+"""Free ports tried for the guide after the last and the default one."""
+_GUIDE_SETTLE_S = 0.2
+"""How long a guide server must stay up on its port to count as started."""
 START_TIMEOUT_S = 180.0
 STOP_TIMEOUT_S = 60.0
 PRIVATE_UMASK = 0o077
@@ -469,13 +473,13 @@ class LocalServer:
                 )
         for sub in ("conf", "data", "logs", "run", "import"):
             (self.directory / sub).mkdir(mode=0o700, exist_ok=True)
-        guide = self._choose_guide_port() if browser else None
         first_start = not self.password_file.exists()
         if first_start and (self.data_dir / "databases" / "system").exists():
             raise ServerError(
                 f"{self.data_dir} holds a database but {self.password_file} is missing: "
                 "remove the data directory to start afresh"
             )
+        guide = self._start_guide(http) if browser else None
         _write_private(
             self.conf_file, self._render_conf(bolt, http, browser=browser, guide_port=guide)
         )
@@ -517,21 +521,33 @@ class LocalServer:
         except BaseException:
             _terminate(proc.pid, STOP_TIMEOUT_S)
             self.pid_file.unlink(missing_ok=True)
+            self.stop_guide()
             raise
         self.ensure_guide()
         return self.status()
 
     # the guide server ---------------------------------------------------------------------
-    def _choose_guide_port(self) -> int:
-        """The last guide port, else the default, if free; else any free port.
+    def _start_guide(self, http: int) -> int:
+        """Start the guide server before Neo4j and return its port, bound and ours.
 
+        The last port, else the default, else any free port. The port is bound before it is
+        written into neo4j.conf, so two instances starting at the same moment cannot both pick
+        it; one that loses the race to another program takes the next free port.
         Nobody types the port: it reaches Browser through ``browser.post_connect_cmd``.
         """
         self.stop_guide()
-        for port in (self.guide_port(), DEFAULT_GUIDE_PORT):
-            if port and _port_free(port):
+        tried: list[int] = []
+        for wanted in (self.guide_port(), DEFAULT_GUIDE_PORT, *(None,) * _GUIDE_ATTEMPTS):
+            port = wanted or free_port()
+            if port in tried or not _port_free(port):
+                continue
+            tried.append(port)
+            if self._launch_guide(port, http):
                 return port
-        return free_port()
+        raise ServerError(
+            f"the guide server could not bind any of the ports {', '.join(map(str, tried))} "
+            f"on 127.0.0.1 (log: {self.guide_log})"
+        )
 
     def guide_pid(self) -> int | None:
         """PID of this instance's guide server, or None (a stale pid file is removed)."""
@@ -559,12 +575,19 @@ class LocalServer:
         url = guide.urls(port)[0]
         if self.guide_pid() is not None:
             return url
-        if not _port_free(port):
+        _, http = self.ports()
+        if not _port_free(port) or not self._launch_guide(port, http, timeout):
             raise ServerError(
                 f"the guide's port {port} on 127.0.0.1 is taken by another program: "
                 "restart the server (`copatent db stop`, `copatent db start`) to choose another"
             )
-        _, http = self.ports()
+        return url
+
+    def _launch_guide(self, port: int, http: int, timeout: float = 10.0) -> bool:
+        """Render the guide and serve it on ``port``; False when another program bound it first."""
+        from copatent import guide  # noqa: PLC0415
+
+        guide.render(self.guide_dir, port=port)
         origins = [f"http://{host}:{http}" for host in ("127.0.0.1", "localhost")]
         cmd = [
             sys.executable, "-m", "copatent.guide.serve",
@@ -583,17 +606,17 @@ class LocalServer:
                 umask=PRIVATE_UMASK,
             )
         _CHILDREN[proc.pid] = proc
-        _write_private(self.guide_pid_file, f"{proc.pid}\n")
         deadline = time.monotonic() + timeout
         while _port_free(port):
             if proc.poll() is not None or time.monotonic() > deadline:
-                _terminate(proc.pid, 1.0)
-                self.guide_pid_file.unlink(missing_ok=True)
-                raise ServerError(
-                    f"the guide server did not start on port {port} (log: {self.guide_log})"
-                )
+                break
             time.sleep(0.05)
-        return url
+        time.sleep(_GUIDE_SETTLE_S)  # a server that lost the port to another exits at once
+        if proc.poll() is not None or _port_free(port):
+            _terminate(proc.pid, 1.0)
+            return False
+        _write_private(self.guide_pid_file, f"{proc.pid}\n")
+        return True
 
     def stop_guide(self) -> bool:
         pid = self.guide_pid()

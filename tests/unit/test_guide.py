@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html.parser
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -136,3 +137,28 @@ def test_the_guide_server_lists_nothing_and_serves_nothing_outside_its_folder(
     assert _get(f"{guide_server}/secret/")[0] == 404
     assert _get(f"{guide_server}/../../etc/passwd")[0] == 404
     assert _get(f"{guide_server}/copatent.html", method="POST")[0] == 501
+
+
+def test_the_guide_port_is_bound_before_it_is_chosen_so_a_lost_race_takes_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two instances starting at once used to both write port 7476 into neo4j.conf: the port was
+    only checked when chosen and bound after Neo4j answered. Now the guide binds it first, and a
+    port another program takes between the check and the bind is given up for a free one."""
+    local = server.LocalServer(_installation(tmp_path), tmp_path / "instance")
+    for sub in ("run", "logs"):
+        (tmp_path / "instance" / sub).mkdir(parents=True)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        monkeypatch.setattr(server, "DEFAULT_GUIDE_PORT", busy)
+        free = server._port_free
+        monkeypatch.setattr(server, "_port_free", lambda port: port == busy or free(port))
+        port = local._start_guide(http=7474)
+        try:
+            assert port != busy
+            assert local.guide_pid() is not None
+            assert _get(f"http://127.0.0.1:{port}/copatent.html")[0] == 200
+        finally:
+            local.stop_guide()
