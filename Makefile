@@ -59,8 +59,8 @@ check: lint test
 # engines), on 100k and 1M generated patents, side by side; how close the estimated path lengths
 # and swept diameters come to the exact ones (bench/paths.py); the command line's start-up
 # (bench/startup.py), where the GDS graph comes from (bench/projections.py) and what the report adds
-# to the analysis (bench/report.py); figures in
-# bench/RESULTS.md.
+# to the analysis (bench/report.py) and what one machine holds (bench/capacity.py: store size per
+# patent, GDS memory per network); figures in bench/RESULTS.md.
 bench: install
 	$(BIN)/python -m bench.startup
 	$(BIN)/python -m bench.load
@@ -68,6 +68,7 @@ bench: install
 	$(BIN)/python -m bench.paths
 	$(BIN)/python -m bench.projections
 	$(BIN)/python -m bench.report
+	$(BIN)/python -m bench.capacity
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis
