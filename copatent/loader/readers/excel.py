@@ -124,7 +124,10 @@ def _from_rows(
         ]:
             by_column = list(zip(*records, strict=True))
             yield pd.DataFrame(
-                {name: pd.Series(_texts(by_column[i]), dtype=object) for i, name in enumerate(names)}
+                {
+                    name: pd.Series(_texts(by_column[i]), dtype=object)
+                    for i, name in enumerate(names)
+                }
             )
 
     return header, batches()
