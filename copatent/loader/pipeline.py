@@ -10,6 +10,12 @@ patents loaded.
 or a foreign applicant; ``"applicant"`` drops only those applicants and keeps the patent if two or
 more remain. Positions are renumbered among the kept applicants, so position 0 is always the
 leader of what is loaded.
+
+The rows go through in chunks (:func:`prepare_files`, ``copatent load --chunk-rows``), with the
+result of one pass over the whole table: what must cross chunks (the publication numbers seen,
+the counts, the distinct applicants to geocode once at the end, the quarantine) is kept, and
+the kept patents go to a spool on disk (:mod:`copatent.loader.spool`) that the writers stream.
+The memory holds one chunk, the distinct applicants and 11 bytes a publication number.
 """
 
 from __future__ import annotations
@@ -450,11 +456,12 @@ class _Funnel:
             (f"foreign {unit} dropped", ""),
             ("single-applicant dropped", ""),
         ]
-        self.counts = {step: [0, 0, note] for step, note in steps}
+        self.notes = dict(steps)
+        self.counts = {step: (0, 0) for step, _ in steps}  # count, removed
 
     def _count(self, step: str, count: int, removed: int = 0) -> None:
-        self.counts[step][0] += int(count)  # type: ignore[operator]
-        self.counts[step][1] += int(removed)  # type: ignore[operator]
+        before, gone = self.counts[step]
+        self.counts[step] = (before + int(count), gone + int(removed))
 
     def add(self, raw: pd.DataFrame) -> None:
         """Run one chunk of raw rows through the funnel."""
@@ -612,11 +619,9 @@ class _Funnel:
         """Geocode the distinct applicants and make the tables (after the last chunk)."""
         if self.thesaurus is not None:
             before, after = len(self.originals), len(self.names)
-            self.counts["thesaurus applied"] = [
-                after, before - after, f"names merged by {self.thesaurus.path.name}"
-            ]  # fmt: skip
-        funnel = [Step(step, c, r, n) for step, (c, r, n) in self.counts.items()]  # type: ignore[arg-type]
-        funnel[0] = Step("rows read", self.rows)
+            self.counts["thesaurus applied"] = (after, before - after)
+            self.notes["thesaurus applied"] = f"names merged by {self.thesaurus.path.name}"
+        funnel = [Step(step, c, r, self.notes[step]) for step, (c, r) in self.counts.items()]
         self._provenance_of_repeats()
 
         located = geocode.geocode(self.observations, places)

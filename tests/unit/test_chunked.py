@@ -19,6 +19,7 @@ from pandas.testing import assert_frame_equal
 
 from copatent._errors import InputError
 from copatent.loader import pipeline, readers, spool
+from copatent.places.user import read_thesaurus
 from copatent.sample import generator
 
 SEED = 0
@@ -116,6 +117,34 @@ def test_chunks_of_any_size_give_the_whole_load(
     whole.close()
     chunked.close()
     assert not list(tmp_path.iterdir())
+
+
+def test_a_thesaurus_and_the_applicant_policy_in_chunks_give_the_whole_load(
+    exports: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    csv_file, _, again = exports
+    found = _prepare([csv_file], None, tmp_path).applicants["name"].tolist()
+    table = tmp_path / "thesaurus.csv"
+    merged = [(found[0], found[1]), (found[2], found[1]), (found[3], "合并后的名称")]
+    table.write_text(
+        "label,replace by\n" + "".join(f"{a},{b}\n" for a, b in merged), encoding="utf-8"
+    )
+    thesaurus = read_thesaurus(table)
+
+    def prepare(chunk_rows: int | None) -> pipeline.Prepared:
+        return pipeline.prepare_files(
+            [csv_file, again],
+            keywords=None,
+            drop_policy="applicant",
+            thesaurus=thesaurus,
+            chunk_rows=chunk_rows,
+            spool_dir=tmp_path,
+        )
+
+    whole = prepare(None)
+    _assert_same(prepare(7), whole)
+    assert len(whole.merges) >= len(merged)
+    assert "thesaurus applied" in {s.step for s in whole.funnel}
 
 
 def test_a_workbook_read_in_chunks_gives_the_whole_load(
