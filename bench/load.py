@@ -9,7 +9,9 @@ The loader reads the export in chunks of ``--chunk-rows`` rows (its default, 200
 
 For each size: generate an incoPat CSV with the sample generator, then, each path in its own
 process on its own empty server instance, read + prepare + write it, and report patents/s of the
-write, the whole time, and the loader process's peak RSS (the server's memory is not counted).
+write, the whole time, and the loader process's peak RSS after the prepare and at the end (the
+server's memory is not counted; on Linux the peak is VmHWM, reset when the child starts, since
+``ru_maxrss`` would include the parent's memory at the fork).
 Beyond the generator's largest export (5M patents) the CSV is written in pieces of 1M generated
 patents, each from its own seed, their publication numbers made distinct by a piece number
 (``CN`` becomes ``C1``, ``C2``, ...), one piece in memory at a time.
@@ -24,6 +26,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import subprocess
 import sys
@@ -61,8 +64,27 @@ def write_sample(size: int, csv_file: Path, seed: int) -> None:
             del frame
 
 
+_STATUS = Path("/proc/self/status")
+_CLEAR_REFS = Path("/proc/self/clear_refs")
+
+
+def _reset_peak() -> None:
+    """Start this process's peak RSS again from its current RSS (Linux).
+
+    A child's ``ru_maxrss`` counts the memory its parent had when it forked the child (Linux
+    keeps the peak across ``exec``): the parent holds the generated export, so without this
+    every child reported the parent's RSS at that moment as its own peak.
+    """
+    if _CLEAR_REFS.exists():
+        _CLEAR_REFS.write_text("5")
+
+
 def _peak_mb() -> int:
-    """This process's peak RSS so far, in MB (``RUSAGE_SELF``: not the server's)."""
+    """This process's peak RSS since :func:`_reset_peak`, in MB (not the server's)."""
+    if _STATUS.exists():
+        peak = re.search(r"VmHWM:\s+(\d+) kB", _STATUS.read_text())
+        if peak is not None:
+            return round(int(peak.group(1)) / 1024)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
@@ -70,6 +92,7 @@ def run_one(
     path: str, csv_file: Path, naive_patents: int, instance: Path, chunk_rows: int | None
 ) -> dict[str, object]:
     """One path, in this process, on a fresh instance; returns its figures."""
+    _reset_peak()
     local = server.LocalServer(
         server.default_installation(), instance, memory=server.Memory("1g", "4g", "2g")
     )
@@ -121,7 +144,7 @@ def run_one(
             "write_s": round(t2 - t1, 2),
             "patents_per_s": round(patents / (t2 - t1), 1),
             "nodes": nodes,
-            # this process only: RUSAGE_SELF leaves out the Neo4j server it started
+            # this process only: the Neo4j server it started is not counted
             "prepare_peak_rss_mb": prepare_peak,
             "peak_rss_mb": _peak_mb(),
         }
