@@ -520,13 +520,11 @@ class _Funnel:
         frame = raw.loc[keep, needed].assign(parsed_date=parsed[keep])
 
         rows = self._applicants(frame)
-        kept = frame["pub_no"].isin(rows["pub_no"])
-        self._spool(frame[kept], rows, raw, dated & ~earlier, files)
-        self.seen.add(
-            keys[first],
-            files[first] if len(self.sha) else np.zeros(int(first.sum()), dtype=np.uint16),
-            raw["pub_no"][first].isin(rows["pub_no"]).to_numpy(),
-        )
+        kept = frame[frame["pub_no"].isin(rows["pub_no"])]
+        self._spool(kept, rows, raw, dated & ~earlier, files)
+        loaded = np.zeros(len(raw), dtype=bool)
+        loaded[kept.index.to_numpy()] = True  # frame keeps raw's index
+        self.seen.add(keys[first], files[first], loaded[first])
 
     def _file_indexes(self, paths: pd.Series) -> npt.NDArray[np.uint16]:
         if not len(self.sha):
@@ -602,18 +600,32 @@ class _Funnel:
             )
         )
         patents["order"] = self.rows - len(raw) + kept.index.to_numpy()
-        names = rows.groupby("pub_no", sort=False)["name"].agg(list)
-        patents["names"] = patents["pub_no"].map(names)
-        if len(self.sha):
-            brought = pd.DataFrame(
-                {"pub_no": raw.loc[bringing, "pub_no"], "file": files[bringing]}
-            ).drop_duplicates()
-            brought["sha256"] = [self.sha[i] for i in brought["file"]]
-            by_patent = brought.sort_values("sha256").groupby("pub_no", sort=False)["sha256"]
-            patents["sources"] = patents["pub_no"].map(by_patent.agg(list))
-        else:
-            patents["sources"] = [[] for _ in range(len(patents))]
-        self.spool.add(pa.Table.from_pandas(patents, schema=spool_.SCHEMA, preserve_index=False))
+        table = pa.Table.from_pandas(patents, preserve_index=False)
+        # each patent's rows are together in ``rows``, in position order, in ``kept``'s order
+        codes, _ = pd.factorize(rows["pub_no"], sort=False)
+        starts = np.flatnonzero(np.diff(codes, prepend=-1))
+        offsets = np.append(starts, len(rows)).astype(np.int32)
+        names = pa.ListArray.from_arrays(offsets, _string_array(rows["name"]))
+        table = table.append_column("names", names)
+        table = table.append_column("sources", self._sources(kept, raw, bringing, files))
+        self.spool.add(table)
+
+    def _sources(
+        self,
+        kept: pd.DataFrame,
+        raw: pd.DataFrame,
+        bringing: npt.NDArray[np.bool_],
+        files: npt.NDArray[np.uint16],
+    ) -> pa.ListArray:
+        """For each kept patent, the SHA-256 of the files of its rows in this chunk, sorted."""
+        if not len(self.sha):
+            bringing = np.zeros_like(bringing)  # no provenance: no files
+        at = pd.Index(kept["pub_no"]).get_indexer(raw.loc[bringing, "pub_no"])
+        pairs = pd.DataFrame({"at": at, "sha256": [self.sha[i] for i in files[bringing]]})
+        pairs = pairs[pairs["at"] >= 0].drop_duplicates().sort_values(["at", "sha256"])
+        counts = np.bincount(pairs["at"].to_numpy(), minlength=len(kept))
+        offsets = np.append(0, np.cumsum(counts)).astype(np.int32)
+        return pa.ListArray.from_arrays(offsets, _string_array(pairs["sha256"]))
 
     def finish(self, places: Places | None) -> Prepared:
         """Geocode the distinct applicants and make the tables (after the last chunk)."""
@@ -694,6 +706,12 @@ class _Funnel:
         late = late.assign(sha256=[self.sha[i] for i in late["file"]])
         extra = late.drop_duplicates(["pub_no", "sha256"]).groupby("pub_no", sort=False)["sha256"]
         self.spool.extra = {str(p): list(shas) for p, shas in extra}
+
+
+def _string_array(values: pd.Series) -> pa.Array:
+    """Text as one Arrow array (pandas' Arrow-backed text may be chunked)."""
+    array = pa.array(values, type=pa.string())
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
 _KIND_EMPTY = pd.Categorical([], categories=appl.KINDS)
