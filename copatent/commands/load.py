@@ -29,10 +29,10 @@ from copatent.commands._options import (
     grouped,
 )
 from copatent.commands._output import console
-from copatent.loader.options import DEFAULT_BATCH_SIZE, ExportOptions
+from copatent.loader.options import DEFAULT_BATCH_SIZE, DEFAULT_CHUNK_ROWS, ExportOptions
 
 if TYPE_CHECKING:
-    from copatent.loader import pipeline
+    from copatent.loader import pipeline, writer
 
 
 @grouped
@@ -53,6 +53,15 @@ def load(
     batch_size: Annotated[
         int, typer.Option(min=1, help="Patents per transaction.")
     ] = DEFAULT_BATCH_SIZE,
+    chunk_rows: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Export rows read and filtered at a time: the loader's memory holds about one "
+            "chunk (plus the distinct applicants), whatever the export's size; the result is the "
+            "same with any chunk size.",
+        ),
+    ] = DEFAULT_CHUNK_ROWS,
     force: Annotated[
         bool, typer.Option("--force", help="Write again even if this input was loaded.")
     ] = False,
@@ -65,32 +74,21 @@ def load(
     """Read, clean, geocode and filter patent exports, then write them into Neo4j."""
     from copatent import files as output  # noqa: PLC0415
     from copatent.commands._output import emit_json  # noqa: PLC0415
-    from copatent.db import Database  # noqa: PLC0415
     from copatent.loader import writer  # noqa: PLC0415
-    from copatent.loader.bulk import bulk_write  # noqa: PLC0415
     from copatent.loader.exports import prepare_exports  # noqa: PLC0415
 
     if bulk and connection.uri:
         raise InputError("--bulk works on the local server only; unset NEO4J_URI")
     if report is not None:
         output.writable_file(report)  # before the load: a report that cannot be written fails now
-    files, prepared, options = prepare_exports(paths, export)
+    files, prepared, options = prepare_exports(paths, export, chunk_rows=chunk_rows)
     key = writer.load_key(files, options)
-    if bulk:
-        result = bulk_write(connection.local_server(), prepared, key=key, files=files)
-    else:
-        with Database(connection.settings()) as db, _progress(as_json) as progress:
-            task = progress.add_task("writing", total=len(prepared.patents))
-            result = writer.write(
-                db,
-                prepared,
-                key=key,
-                files=files,
-                batch_size=batch_size,
-                force=force,
-                on_batch=lambda n: progress.advance(task, n),
-                command=_rerun(paths, export),
-            )
+    try:
+        result = _write(prepared, key=key, files=files, bulk=bulk, batch_size=batch_size,
+                        force=force, connection=connection, quiet=as_json,
+                        command=_rerun(paths, export))  # fmt: skip
+    finally:
+        prepared.close()  # the spooled patents are written: remove them
     body = prepared.report() | {
         "files": [str(f) for f in files],
         "sources": prepared.sources.to_dict(orient="records"),  # sha256, path, ..., bytes
@@ -140,6 +138,39 @@ def load(
         console.print(
             f"the thesaurus merged {len(conflicts)} name(s) that alone would be placed elsewhere: "
             f"{', '.join(pairs[:5])}{' …' if len(pairs) > 5 else ''} (see merged_names in --report)"
+        )
+
+
+def _write(
+    prepared: pipeline.Prepared,
+    *,
+    key: str,
+    files: list[Path],
+    bulk: bool,
+    batch_size: int,
+    force: bool,
+    connection: Connection,
+    quiet: bool,
+    command: str,
+) -> writer.WriteResult:
+    """Write with ``--bulk`` or in transactions, with a progress bar."""
+    from copatent.db import Database  # noqa: PLC0415
+    from copatent.loader import writer  # noqa: PLC0415
+    from copatent.loader.bulk import bulk_write  # noqa: PLC0415
+
+    if bulk:
+        return bulk_write(connection.local_server(), prepared, key=key, files=files)
+    with Database(connection.settings()) as db, _progress(quiet) as progress:
+        task = progress.add_task("writing", total=prepared.patent_count)
+        return writer.write(
+            db,
+            prepared,
+            key=key,
+            files=files,
+            batch_size=batch_size,
+            force=force,
+            on_batch=lambda n: progress.advance(task, n),
+            command=command,
         )
 
 

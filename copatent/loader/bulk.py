@@ -71,48 +71,66 @@ def bulk_write(
         db.apply_schema()
         record_load(db, prepared, key=key, files=files)
     seconds = time.monotonic() - started
-    return WriteResult(key, 1, 0, len(prepared.patents), seconds, already_loaded=False)
+    return WriteResult(key, 1, 0, prepared.patent_count, seconds, already_loaded=False)
 
 
 def _write_csvs(prepared: Prepared, folder: Path) -> list[str]:
-    """The import files and the importer's arguments for them."""
+    """The import files and the importer's arguments for them.
+
+    The patents and their APPLIED and FROM relationships are written in one pass over the
+    loader's spool, chunk by chunk (:meth:`Prepared.patent_tables`), never as whole tables.
+    """
     applicants = prepared.applicants.rename(
         columns={"method": "geocode", "evidence": "geocode_evidence"}
     )
     now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    tables: dict[str, pd.DataFrame] = {
-        "Province": prepared.provinces,
-        "City": prepared.cities,
-        "Applicant": applicants,
-        "Patent": prepared.patents,
-        "Source": prepared.sources.assign(loaded_at=now).astype({"loaded_at": object}),
-    }
-    arguments = []
-    multiline = False
-    for label, header in _NODE_FILES.items():
-        columns = [h.split(":")[0] for h in header]
-        frame = tables[label][columns]
-        multiline |= _has_newline(frame)
-        arguments.append(f"--nodes={label}={_write(folder / f'{label}.csv', header, frame)}")
-
     located = prepared.applicants[["name", "city_adcode", "province_adcode"]]
     in_city = located[located["city_adcode"].notna()]
     in_province = located[located["city_adcode"].isna() & located["province_adcode"].notna()]
-    relationships = [
-        ("APPLIED", ("name:START_ID(Applicant)", "pub_no:END_ID(Patent)", "position:int"),
-         prepared.applied[["name", "pub_no", "position"]]),
+    nodes: dict[str, pd.DataFrame | None] = {
+        "Province": prepared.provinces,
+        "City": prepared.cities,
+        "Applicant": applicants,
+        "Patent": None,  # from the spool
+        "Source": prepared.sources.assign(loaded_at=now).astype({"loaded_at": object}),
+    }
+    relationships: list[tuple[str, tuple[str, ...], pd.DataFrame | None]] = [
+        ("APPLIED", ("name:START_ID(Applicant)", "pub_no:END_ID(Patent)", "position:int"), None),
         ("LOCATED_IN", ("name:START_ID(Applicant)", "adcode:END_ID(City)"),
          in_city[["name", "city_adcode"]]),
         ("LOCATED_IN", ("name:START_ID(Applicant)", "adcode:END_ID(Province)"),
          in_province[["name", "province_adcode"]]),
         ("IN_PROVINCE", ("adcode:START_ID(City)", "province:END_ID(Province)"),
          prepared.cities[["adcode", "province_adcode"]]),
-        ("FROM", ("pub_no:START_ID(Patent)", "sha256:END_ID(Source)"),
-         prepared.provenance[["pub_no", "sha256"]]),
+        ("FROM", ("pub_no:START_ID(Patent)", "sha256:END_ID(Source)"), None),
     ]  # fmt: skip
+    arguments = []
+    multiline = False
+    for label, header in _NODE_FILES.items():
+        frame = nodes[label]
+        if frame is not None:
+            frame = frame[[h.split(":")[0] for h in header]]
+            multiline |= _has_newline(frame)
+            with _CsvFile(folder / f"{label}.csv", header) as out:
+                out.write(frame)
+        arguments.append(f"--nodes={label}={folder / f'{label}.csv'}")
     for i, (rel_type, header, frame) in enumerate(relationships):
-        path = _write(folder / f"{rel_type}-{i}.csv", header, frame)
-        arguments.append(f"--relationships={rel_type}={path}")
+        if frame is not None:
+            with _CsvFile(folder / f"{rel_type}-{i}.csv", header) as out:
+                out.write(frame)
+        arguments.append(f"--relationships={rel_type}={folder / f'{rel_type}-{i}.csv'}")
+
+    patent_columns = [h.split(":")[0] for h in _NODE_FILES["Patent"]]
+    with (
+        _CsvFile(folder / "Patent.csv", _NODE_FILES["Patent"]) as patent_file,
+        _CsvFile(folder / "APPLIED-0.csv", relationships[0][1]) as applied_file,
+        _CsvFile(folder / "FROM-4.csv", relationships[4][1]) as from_file,
+    ):
+        for patents, applied, provenance in prepared.patent_tables():
+            multiline |= _has_newline(patents[patent_columns])
+            patent_file.write(patents[patent_columns])
+            applied_file.write(applied[["name", "pub_no", "position"]])
+            from_file.write(provenance[["pub_no", "sha256"]])
     arguments += [
         "--id-type=string",
         f"--multiline-fields={'true' if multiline else 'false'}",
@@ -121,13 +139,25 @@ def _write_csvs(prepared: Prepared, folder: Path) -> list[str]:
     return arguments
 
 
-def _write(path: Path, header: tuple[str, ...], frame: pd.DataFrame) -> Path:
-    """Write ``frame`` under ``header``; missing values are empty fields (no property)."""
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        out = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-        out.writerow(header)
-        out.writerows(frame.astype(object).where(frame.notna(), "").itertuples(index=False))
-    return path
+class _CsvFile:
+    """A CSV file written frame by frame under ``header``."""
+
+    def __init__(self, path: Path, header: tuple[str, ...]) -> None:
+        self.path = path
+        self._header = header
+
+    def __enter__(self) -> _CsvFile:
+        self._file = self.path.open("w", encoding="utf-8", newline="")
+        self._out = csv.writer(self._file, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        self._out.writerow(self._header)
+        return self
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Missing values are empty fields (no property)."""
+        self._out.writerows(frame.astype(object).where(frame.notna(), "").itertuples(index=False))
+
+    def __exit__(self, *_exc: object) -> None:
+        self._file.close()
 
 
 def _has_newline(frame: pd.DataFrame) -> bool:

@@ -9,15 +9,19 @@ from typing import Any
 
 from copatent._errors import InputError
 from copatent.loader import pipeline, readers
-from copatent.loader.options import ExportOptions
+from copatent.loader.options import DEFAULT_CHUNK_ROWS, ExportOptions
 from copatent.places import gazetteer
 from copatent.places.user import read_places, read_thesaurus
 
 
 def prepare_exports(
-    paths: Sequence[Path], options: ExportOptions
+    paths: Sequence[Path], options: ExportOptions, *, chunk_rows: int | None = DEFAULT_CHUNK_ROWS
 ) -> tuple[list[Path], pipeline.Prepared, dict[str, Any]]:
-    """Read, clean, geocode and filter the exports: the files, the clean tables, the options."""
+    """Read, clean, geocode and filter the exports: the files, the clean tables, the options.
+
+    ``chunk_rows``: export rows read and filtered at a time (:func:`pipeline.prepare_files`);
+    it changes the memory used, never the result, so it is not among the options recorded.
+    """
     columns = column_map(options.columns)
     files = readers.expand_paths(paths)
     chosen = pipeline.read_keywords(options.keywords) if options.keywords else None
@@ -32,6 +36,7 @@ def prepare_exports(
         drop_policy=options.drop_policy,
         places=places,
         thesaurus=thesaurus,
+        chunk_rows=chunk_rows,
     )
     recorded: dict[str, Any] = {
         "columns": columns.name if columns else "incopat",

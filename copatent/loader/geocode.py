@@ -47,7 +47,8 @@ def geocode(observations: pd.DataFrame, places: Places | None = None) -> pd.Data
     ----------
     observations
         One row per (applicant, patent) with columns ``name``, ``address``, ``province_text``,
-        ``city_text`` (empty strings where the export has nothing).
+        ``city_text`` (empty strings where the export has nothing); or distinct such rows with
+        how many times each was observed in a ``weight`` column.
     places
         The user's places table, if any.
 
@@ -62,13 +63,14 @@ def geocode(observations: pd.DataFrame, places: Places | None = None) -> pd.Data
     """
     # distinct observations with their counts, in order of first appearance: an applicant that
     # recurs in thousands of patents is looked at once per distinct address
-    obs = (
-        observations.loc[:, list(OBSERVATION_COLUMNS)]
-        .fillna("")
-        .groupby(list(OBSERVATION_COLUMNS), sort=False, dropna=False)
-        .size()
-        .reset_index(name="weight")
+    columns = list(OBSERVATION_COLUMNS)
+    grouped = observations.fillna(dict.fromkeys(columns, "")).groupby(
+        columns, sort=False, dropna=False
     )
+    if "weight" in observations.columns:  # observations counted already (a chunked load's)
+        obs = grouped["weight"].sum().reset_index()
+    else:
+        obs = grouped.size().reset_index(name="weight")
     names = pd.unique(obs["name"])
     placed = _from_user(names, places)
     todo = obs[~obs["name"].isin(placed.index)]

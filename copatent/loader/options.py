@@ -12,6 +12,10 @@ DropPolicy = Literal["patent", "applicant"]
 DEFAULT_BATCH_SIZE: Final = 5000
 """Patents per write transaction."""
 
+DEFAULT_CHUNK_ROWS: Final = 200_000
+"""Export rows read and filtered at a time (``copatent load --chunk-rows``): the loader's memory
+holds one chunk of rows, not the export."""
+
 
 @dataclass(frozen=True)
 class ExportOptions:

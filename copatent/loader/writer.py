@@ -10,6 +10,9 @@
   killed load rerun on the same input skips the committed batches and continues. Batches are cut
   from the patents sorted by publication number, with the batch size the load started with (kept
   in its journal, whatever ``batch_size`` the rerun asks for), so a rerun cuts the same batches.
+  The patents come from the loader's spool, its chunks merged in that order
+  (:meth:`copatent.loader.spool.Spool.batches`): one batch is in memory at a time, and the
+  batches are the same whatever chunk size the rerun reads with.
 - When all batches are in, ``(:Load {key})`` records the files, the funnel and the options, and
   the journal is removed. Loading the same input again finds the ``Load`` and does
   nothing (``force=True`` merges everything again, which changes no counts: all writes MERGE).
@@ -42,6 +45,7 @@ import pandas as pd
 
 from copatent import __version__
 from copatent.db import Database
+from copatent.loader import spool
 from copatent.loader.options import DEFAULT_BATCH_SIZE
 from copatent.loader.pipeline import Prepared
 
@@ -102,7 +106,7 @@ def write(
     started = time.monotonic()
     db.apply_schema()
     if not force and not db.run("load/find_load", {"load_key": key}).empty:
-        return WriteResult(key, 0, 0, len(prepared.patents), 0.0, already_loaded=True)
+        return WriteResult(key, 0, 0, prepared.patent_count, 0.0, already_loaded=True)
     opened = db.run(
         "load/start_load",
         {
@@ -111,7 +115,7 @@ def write(
             "command": command,
             "batch_size": batch_size,
             "applicants": len(prepared.applicants),
-            "patents": len(prepared.patents),
+            "patents": prepared.patent_count,
         },
         write=True,
     )
@@ -143,29 +147,24 @@ def write(
             write=True,
         )
 
-    patents = prepared.patents.sort_values("pub_no", ignore_index=True)
-    batch_of = pd.Series(patents.index // batch_size, index=patents["pub_no"])
-    applied = prepared.applied[["pub_no", "name", "position"]]
-    rows_of_batch = applied.groupby(applied["pub_no"].map(batch_of)).indices
-    brought = prepared.provenance.groupby("pub_no")["sha256"].agg(list).to_dict()
-    for number, start in enumerate(range(0, len(patents), batch_size)):
-        chunk = patents.iloc[start : start + batch_size]
+    # the patents in publication-number order, from the spool's chunks merged: the batches
+    # are those of the whole table sorted, whatever the chunk size
+    for number, chunk in enumerate(prepared.spool.batches(batch_size)):
         batch = f"patents/{number}"
         batches += 1
         if batch in done:
             skipped += 1
         else:
-            rows = _records(chunk)
-            nested = _applicants_by_patent(applied.iloc[rows_of_batch[number]])
-            for row in rows:
-                row["applicants"] = nested[str(row["pub_no"])]
-                row["sources"] = brought.get(str(row["pub_no"]), [])
             db.run(
                 "load/merge_patents",
-                {"load_key": key, "batch": batch, "patents": rows},
+                {
+                    "load_key": key,
+                    "batch": batch,
+                    "patents": spool.records(chunk, prepared.spool.extra),
+                },
                 write=True,
             )
-        on_batch(len(chunk))
+        on_batch(chunk.num_rows)
     # before record_load clears the journal, which holds what every batch, resumed ones too, did
     replaced = db.run("load/delete_orphan_applicants", {"load_key": key}, write=True).iloc[0]
     record_load(db, prepared, key=key, files=files)
@@ -174,7 +173,7 @@ def write(
         key,
         batches,
         skipped,
-        len(patents),
+        prepared.patent_count,
         seconds,
         already_loaded=False,
         patents_updated=int(replaced["updated"]),
@@ -190,26 +189,12 @@ def record_load(db: Database, prepared: Prepared, *, key: str, files: Sequence[P
             "load_key": key,
             "files": [str(f) for f in files],
             "sources": prepared.sources["sha256"].tolist(),
-            "patents": len(prepared.patents),
+            "patents": prepared.patent_count,
             "funnel": json.dumps([vars(s) for s in prepared.funnel], ensure_ascii=False),
             "options": json.dumps(prepared.options, ensure_ascii=False),
         },
         write=True,
     )
-
-
-def _applicants_by_patent(applied: pd.DataFrame) -> dict[str, list[dict[str, object]]]:
-    """``{pub_no: [{name, position}, ...]}`` in position order, for one batch."""
-    applied = applied.sort_values(["pub_no", "position"])
-    nested: dict[str, list[dict[str, object]]] = {}
-    for pub_no, name, position in zip(
-        applied["pub_no"].tolist(),
-        applied["name"].tolist(),
-        applied["position"].tolist(),
-        strict=True,
-    ):
-        nested.setdefault(pub_no, []).append({"name": name, "position": position})
-    return nested
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:

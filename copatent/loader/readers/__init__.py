@@ -56,7 +56,7 @@ how exceptions read in them). This module sniffs each file and reads them all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Final, Literal
 
@@ -78,8 +78,8 @@ from copatent.loader.readers.columns import (
     builtin_column_map,
     header_key,
 )
-from copatent.loader.readers.delimited import _read_csv
-from copatent.loader.readers.excel import _read_xls, _read_xlsx
+from copatent.loader.readers.delimited import RereadError, _iter_csv, _read_csv
+from copatent.loader.readers.excel import _iter_xlsx, _read_xls, _read_xlsx
 from copatent.loader.readers.paths import SUFFIXES, expand_paths
 from copatent.tables import one_line
 
@@ -115,26 +115,66 @@ def read_exports(paths: Sequence[Path], *, columns: ColumnMap | None = None) -> 
         apply): a missing, empty, unreadable or undecodable file, missing required columns, no
         data rows, an over-long cell, formula text outside titles and abstracts, malformed CSV.
     """
+    frames = list(iter_exports(paths, columns=columns, chunk_rows=None, whole=True))
+    return pd.concat(frames, ignore_index=True)
+
+
+def iter_exports(
+    paths: Sequence[Path],
+    *,
+    columns: ColumnMap | None = None,
+    chunk_rows: int | None = None,
+    whole: bool | Collection[Path] = False,
+) -> Iterator[pd.DataFrame]:
+    """:func:`read_exports` in frames of at most ``chunk_rows`` rows, read as the files stream.
+
+    The frames have :func:`read_exports`'s columns, rows and row numbers; a frame never spans
+    two files, and its index is a fresh ``RangeIndex``. A .csv streams in pyarrow's blocks and
+    a .xlsx in openpyxl's read-only rows, so only about one frame of a file is held at a time.
+    A .xls (xlrd reads a whole workbook), and a CSV that the pandas reader must read, are read
+    whole and then cut into frames. ``chunk_rows=None`` gives one frame per file.
+
+    ``whole``: ``True``, or the files, to read whole and then cut. A CSV that shows only after
+    some of its frames that it must be read otherwise (another encoding, the pandas reader)
+    raises :class:`RereadError` naming it: read again with it among ``whole``.
+
+    Every problem of every file is still raised as one :class:`InputError` with the message
+    :func:`read_exports` gives, after the last file: once a file has a problem no more frames
+    come (its rows and every later file's are only checked), so a consumer sees some frames and
+    then the error, and must discard what it made of them.
+    """
     column_map = columns if columns is not None else builtin_column_map("incopat")
     separator = applicant_separator(columns)
-    frames: list[pd.DataFrame] = []
     problems: list[tuple[str, list[str]]] = []
     for path in expand_paths(paths):
+        read_whole = whole is True or (whole is not False and path in whole)
         try:
-            frames.append(_read_file(path, column_map, separator))
+            for frame in _read_file(path, column_map, separator, chunk_rows, whole=read_whole):
+                if not problems:
+                    yield frame.reset_index(drop=True)
         except _FileProblemsError as exc:
             problems.append((str(path), list(exc.problems)))
     if problems:
         raise InputError(one_line(problems))
-    return pd.concat(frames, ignore_index=True)
 
 
-def _read_file(path: Path, column_map: ColumnMap, separator: str) -> pd.DataFrame:
+def _read_file(
+    path: Path, column_map: ColumnMap, separator: str, chunk_rows: int | None, *, whole: bool
+) -> Iterator[pd.DataFrame]:
     kind = _sniff(path)
-    if kind == "csv":
-        return _read_csv(path, column_map, separator)  # cleans and checks as it reads
-    raw = _read_xlsx(path, column_map) if kind == "xlsx" else _read_xls(path, column_map)
-    return _finish(path, raw, separator)
+    if kind == "xls" or whole:
+        if kind == "csv":
+            frame = _read_csv(path, column_map, separator)  # cleans and checks as it reads
+        else:
+            raw = _read_xlsx(path, column_map) if kind == "xlsx" else _read_xls(path, column_map)
+            frame = _finish(path, raw, separator)
+        step = chunk_rows or max(len(frame), 1)
+        for start in range(0, len(frame), step):
+            yield frame.iloc[start : start + step]
+    elif kind == "csv":
+        yield from _iter_csv(path, column_map, separator, chunk_rows)
+    else:
+        yield from _iter_xlsx(path, column_map, separator, chunk_rows)
 
 
 def _sniff(path: Path) -> Kind:
@@ -170,9 +210,11 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "SUFFIXES",
     "ColumnMap",
+    "RereadError",
     "applicant_separator",
     "builtin_column_map",
     "expand_paths",
     "header_key",
+    "iter_exports",
     "read_exports",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -144,8 +144,15 @@ def _finish(path: Path, raw: _Raw, separator: str) -> pd.DataFrame:
 
     ``separator`` is the regular expression between applicant names (they are checked one by one).
     """
+    return next(_finish_chunks(path, raw, separator, None))
+
+
+def _finish_chunks(
+    path: Path, raw: _Raw, separator: str, chunk_rows: int | None
+) -> Iterator[pd.DataFrame]:
+    """:func:`_finish` in frames of ``chunk_rows`` rows (``None``: one frame)."""
     names = [str(name) for name in raw.cells.columns]
-    collector = _Collector(raw.header, names, separator)
+    collector = _Collector(raw.header, names, separator, chunk_rows)
     for start in range(0, len(raw.cells), _SLICE_ROWS):
         part = raw.cells.iloc[start : start + _SLICE_ROWS]
         first = raw.first_row + start
@@ -153,7 +160,7 @@ def _finish(path: Path, raw: _Raw, separator: str) -> pd.DataFrame:
             {name: _arrow_text(part[name]) for name in names},
             np.arange(first, first + len(part), dtype=np.int64),
         )
-    return collector.frame(path)
+    yield from collector.rest(path)
 
 
 def _arrow_text(cells: pd.Series) -> pa.Array | pa.ChunkedArray:
@@ -165,21 +172,37 @@ class _Collector:
     """One file's cells, cleaned, checked and kept as Arrow text while they are read.
 
     Cells arrive in batches of rows (:meth:`add`) and are processed in chunks of about
-    ``_CHUNK_BYTES``: NUL characters removed, surrounding whitespace stripped, an empty cell made
-    missing, blank rows dropped, over-long cells, formula text, keys too long to index and bad
-    applicant names (split with ``separator``) collected as problems. Only the cleaned chunks are
-    kept, so the peak memory is the result plus one chunk.
+    ``_CHUNK_BYTES`` (or ``chunk_rows`` rows, if fewer): NUL characters removed, surrounding
+    whitespace stripped, an empty cell made missing, blank rows dropped, over-long cells, formula
+    text, keys too long to index and bad applicant names (split with ``separator``) collected as
+    problems. Only the cleaned chunks are kept, so the peak memory is the result plus one chunk.
+
+    With ``chunk_rows``, :meth:`ready` hands out the cleaned rows in frames of that many rows as
+    they are read, and the collector keeps only what is not handed out yet: a file's memory is
+    then one frame, not the file. Once a problem is found no frame is handed out any more (the
+    file will not be loaded), but the cells are still checked, so that the error at the end names
+    every problem of the file, as a whole read does.
     """
 
-    def __init__(self, header: _Header, names: Sequence[str], separator: str) -> None:
+    def __init__(
+        self,
+        header: _Header,
+        names: Sequence[str],
+        separator: str,
+        chunk_rows: int | None = None,
+    ) -> None:
         self._header = header
         self._separator = separator
+        self._chunk_rows = chunk_rows
         self._labels = {name: header.labels[header.positions[name]] for name in names}
         self._pending: dict[str, list[pa.Array]] = {name: [] for name in names}
         self._pending_rows: list[npt.NDArray[np.int64]] = []
+        self._pending_count = 0
         self._pending_bytes = 0
         self._chunks: dict[str, list[pa.Array]] = {name: [] for name in names}
         self._rows: list[npt.NDArray[np.int64]] = []
+        self._held = 0  # cleaned rows not handed out yet
+        self._seen = 0  # cleaned rows in all
         self._problems: list[str] = []
 
     def add(
@@ -191,32 +214,70 @@ class _Collector:
             pending.extend(cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells])
             self._pending_bytes += cells.nbytes
         self._pending_rows.append(rows)
-        if self._pending_bytes >= _CHUNK_BYTES:
+        self._pending_count += len(rows)
+        full = self._chunk_rows is not None and self._pending_count >= self._chunk_rows
+        if full or self._pending_bytes >= _CHUNK_BYTES:
             self._flush()
 
-    def frame(self, path: Path) -> pd.DataFrame:
-        """The output columns for the file; raises the file's problems, if any."""
+    def ready(self, path: Path) -> Iterator[pd.DataFrame]:
+        """The frames of ``chunk_rows`` rows cleaned so far (none after a problem)."""
+        while self._chunk_rows is not None and self._held >= self._chunk_rows:
+            if self._problems:
+                self._drop()
+                return
+            yield self._take(path, self._chunk_rows)
+
+    def rest(self, path: Path) -> Iterator[pd.DataFrame]:
+        """The frames left at the end of the file; raises the file's problems, if any."""
         self._flush()
-        rows = np.concatenate(self._rows) if self._rows else np.empty(0, dtype=np.int64)
-        if not len(rows):
+        if not self._seen:
             raise _FileProblemsError(f"no data rows below the header on row {self._header.row + 1}")
         if self._problems:
             raise _FileProblemsError(*self._problems)
+        yield from self.ready(path)
+        if self._held:
+            yield self._take(path, self._held)
+
+    def frame(self, path: Path) -> pd.DataFrame:
+        """The output columns for the whole file; raises the file's problems, if any."""
+        frames = list(self.rest(path))
+        return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+    def _take(self, path: Path, count: int) -> pd.DataFrame:
+        """The first ``count`` cleaned rows held, as a frame of the output columns."""
+        held = np.concatenate(self._rows)
+        rows, rest = held[:count], held[count:]
+        self._rows = [rest] if len(rest) else []
+        self._held = len(rest)
         columns: dict[str, pd.api.extensions.ExtensionArray] = {}
         for name in CANONICAL_COLUMNS:
-            chunks = self._chunks.pop(name, None) or [pa.nulls(len(rows), _TEXT)]
-            columns[name] = pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=_TEXT))
-        source = pa.repeat(pa.scalar(str(path), _TEXT), len(rows))
+            chunks = self._chunks.get(name)
+            if not chunks:
+                columns[name] = pd.arrays.ArrowStringArray(
+                    pa.chunked_array([pa.nulls(count, _TEXT)])
+                )
+                continue
+            cells = pa.chunked_array(chunks, type=_TEXT)
+            left = cells.slice(count)
+            chunks[:] = left.chunks if len(left) else []
+            columns[name] = pd.arrays.ArrowStringArray(cells.slice(0, count))
+        source = pa.repeat(pa.scalar(str(path), _TEXT), count)
         columns["source_file"] = pd.arrays.ArrowStringArray(pa.chunked_array([source]))
         frame = pd.DataFrame(columns, copy=False)
         frame["source_row"] = rows
         return frame
 
+    def _drop(self) -> None:
+        """Forget the cleaned rows (a file with a problem is not loaded)."""
+        for chunks in self._chunks.values():
+            chunks.clear()
+        self._rows, self._held = [], 0
+
     def _flush(self) -> None:
         if not self._pending_rows:
             return
         rows = np.concatenate(self._pending_rows)
-        self._pending_rows, self._pending_bytes = [], 0
+        self._pending_rows, self._pending_bytes, self._pending_count = [], 0, 0
         cleaned: dict[str, pa.Array] = {}
         for name, pending in self._pending.items():
             cleaned[name] = _clean(pa.chunked_array(pending, type=_TEXT))
@@ -237,9 +298,14 @@ class _Collector:
             names=NAMES_COLUMN,
             separator=self._separator,
         )
-        for name, cells in cleaned.items():
-            self._chunks[name].append(cells)
-        self._rows.append(rows)
+        self._seen += len(rows)
+        if self._problems:
+            self._drop()  # nothing of the file will be loaded: keep nothing
+        else:
+            for name, cells in cleaned.items():
+                self._chunks[name].append(cells)
+            self._rows.append(rows)
+            self._held += len(rows)
         # hand the freed raw text back to the system now: the allocator would otherwise keep
         # much of it (chunks of other sizes do not reuse it), and the peak would grow with it
         pa.default_memory_pool().release_unused()

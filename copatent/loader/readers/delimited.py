@@ -15,7 +15,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Final, Literal
 
@@ -31,7 +31,7 @@ from copatent.loader.readers._cells import (
     _TEXT,
     HEADER_SEARCH_ROWS,
     _Collector,
-    _finish,
+    _finish_chunks,
     _Header,
     _locate_header,
     _missing_columns_problem,
@@ -46,16 +46,50 @@ _CSV_BLOCK_BYTES: Final = 1 << 20  # pyarrow reads a few dozen blocks ahead, so 
 _CSV_MAX_COLUMNS: Final = 1024  # columns read as text; a wider file goes to the pandas reader
 
 
+class RereadError(Exception):
+    """A file must be read again from its start, whole, after some of its rows were handed out.
+
+    A CSV is read as it streams, and now and then only its end shows that it must be read
+    otherwise: a later block that is not UTF-8 (the file is GB18030), or a record pyarrow cannot
+    split where the pandas reader must give the message. Rows already handed out cannot be taken
+    back, so the reader raises this and the caller starts again, reading ``path`` whole.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path}: read again, whole")
+        self.path = path
+
+
 def _read_csv(path: Path, column_map: ColumnMap, separator: str) -> pd.DataFrame:
+    frames = list(_iter_csv(path, column_map, separator, None))
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def _iter_csv(
+    path: Path, column_map: ColumnMap, separator: str, chunk_rows: int | None
+) -> Iterator[pd.DataFrame]:
+    """The file's rows in frames of ``chunk_rows`` (``None``: one frame).
+
+    Raises :class:`RereadError` when, after frames were handed out, the file turns out to need
+    another encoding or the pandas reader.
+    """
+    handed = False
     for encoding in CSV_ENCODINGS:
         try:
-            return _read_csv_as(path, column_map, encoding, separator)
+            for frame in _read_csv_as(path, column_map, encoding, separator, chunk_rows):
+                handed = True
+                yield frame
         except UnicodeDecodeError:
+            if handed:
+                raise RereadError(path) from None
             continue
+        return
     raise _FileProblemsError("cannot decode as UTF-8 or GB18030")
 
 
-def _read_csv_as(path: Path, column_map: ColumnMap, encoding: str, separator: str) -> pd.DataFrame:
+def _read_csv_as(
+    path: Path, column_map: ColumnMap, encoding: str, separator: str, chunk_rows: int | None
+) -> Iterator[pd.DataFrame]:
     try:
         with path.open(encoding=encoding, newline="") as handle:
             head = list(itertools.islice(csv.reader(handle), HEADER_SEARCH_ROWS))
@@ -67,11 +101,22 @@ def _read_csv_as(path: Path, column_map: ColumnMap, encoding: str, separator: st
     if header.missing:
         raise _FileProblemsError(_missing_columns_problem(header, column_map))
     above = head[: header.row + 1]
-    one_line_each = not any("\n" in cell or "\r" in cell for row in above for cell in row)
-    frame = _read_csv_arrow(path, header, encoding, separator) if one_line_each else None
-    if frame is not None:
-        return frame
-    return _finish(path, _read_csv_pandas(path, header, encoding), separator)
+    if not any("\n" in cell or "\r" in cell for row in above for cell in row):
+        handed = False
+        try:
+            for frame in _read_csv_arrow(path, header, encoding, separator, chunk_rows):
+                handed = True
+                yield frame
+        except _PandasMustReadError:
+            if handed:
+                raise RereadError(path) from None
+        else:
+            return
+    yield from _finish_chunks(path, _read_csv_pandas(path, header, encoding), separator, chunk_rows)
+
+
+class _PandasMustReadError(Exception):
+    """The file is one the pandas reader must read (see the module docstring)."""
 
 
 class _ShortRecords:
@@ -88,9 +133,12 @@ class _ShortRecords:
 
 
 def _read_csv_arrow(
-    path: Path, header: _Header, encoding: str, separator: str
-) -> pd.DataFrame | None:
-    """The file's output columns, read with pyarrow; ``None`` when pandas must read the file."""
+    path: Path, header: _Header, encoding: str, separator: str, chunk_rows: int | None
+) -> Iterator[pd.DataFrame]:
+    """The file's output columns, read with pyarrow, in frames of ``chunk_rows`` rows.
+
+    Raises :class:`_PandasMustReadError` when pandas must read the file.
+    """
     short = _ShortRecords()
     read_options = pa_csv.ReadOptions(
         skip_rows=header.row + 1,
@@ -114,35 +162,38 @@ def _read_csv_arrow(
             text = _Utf8Reader(handle, encoding)
             reader = pa_csv.open_csv(text, read_options, parse_options, convert_options)
             if any(field.type != _TEXT for field in reader.schema):
-                return None  # more fields than _CSV_MAX_COLUMNS
+                raise _PandasMustReadError  # more fields than _CSV_MAX_COLUMNS
             width = len(reader.schema)  # the first record's fields, as in the pandas reader
             names = [name for name, position in header.positions.items() if position < width]
             positions = [header.positions[name] for name in names]
             positions += range(len(header.labels), width)
-            collector = _Collector(header, names, separator)
+            collector = _Collector(header, names, separator, chunk_rows)
             row = header.row + 2  # the spreadsheet row of the batch's first record
             for batch in itertools.chain(reader, [None]):  # None: short records at the end
                 fields = _with_short_records(batch, positions, short.records, row)
                 if fields is None:
-                    return None
+                    raise _PandasMustReadError
                 rows = np.arange(row, row + len(fields[0]) if fields else row, dtype=np.int64)
                 row += len(rows)
                 for cells in fields[len(names) :]:
                     beyond.extend(rows[_filled(cells)].tolist())
                 if len(rows) and not beyond:  # after the first such row, only they matter
                     collector.add(dict(zip(names, fields, strict=False)), rows)
+                    yield from collector.ready(path)
     except pa.ArrowInvalid:
-        return None  # a record longer than the first, or text pyarrow cannot split into rows
+        # a record longer than the first, or text pyarrow cannot split into rows
+        raise _PandasMustReadError from None
     except OSError as exc:
         raise _FileProblemsError(f"cannot read: {_os_reason(exc)}") from exc
     if text.had_nul and width > len(header.labels):
-        return None  # to pandas, a field beyond the header holding only NUL is not empty
+        # to pandas, a field beyond the header holding only NUL is not empty
+        raise _PandasMustReadError
     if beyond:
         named = len(header.labels)
         raise _FileProblemsError(
             *(f"row {n}: more fields than the {named} of the header" for n in sorted(set(beyond)))
         )
-    return collector.frame(path)
+    yield from collector.rest(path)
 
 
 def _with_short_records(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import operator
 import struct
@@ -12,13 +13,18 @@ from pathlib import Path
 from typing import Final
 from xml.etree.ElementTree import ParseError
 
+import numpy as np
 import openpyxl  # type: ignore[import-untyped]  # no stubs in the dev group yet
 import pandas as pd
 import xlrd  # type: ignore[import-untyped]
 from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
 
 from copatent.loader.readers._cells import (
+    _SLICE_ROWS,
     HEADER_SEARCH_ROWS,
+    _arrow_text,
+    _Collector,
+    _Header,
     _locate_header,
     _missing_columns_problem,
     _Raw,
@@ -36,6 +42,39 @@ _XLS_VALUE_TYPES: Final = frozenset(
 
 
 def _read_xlsx(path: Path, column_map: ColumnMap) -> _Raw:
+    """The whole first worksheet's mapped cells (for :func:`_iter_xlsx` in one piece)."""
+    with _first_sheet(path) as rows:
+        header, batches = _from_rows(rows, column_map, None)
+        parts = list(batches)
+    cells = pd.concat(parts, ignore_index=True) if parts else _no_cells(header)
+    return _Raw(header, cells, first_row=header.row + 2)
+
+
+def _iter_xlsx(
+    path: Path, column_map: ColumnMap, separator: str, chunk_rows: int | None
+) -> Iterator[pd.DataFrame]:
+    """The file's output columns in frames of ``chunk_rows`` rows, read as the sheet streams.
+
+    openpyxl's read-only mode parses the sheet row by row, so only one batch of rows is held.
+    """
+    with _first_sheet(path) as rows:
+        header, batches = _from_rows(rows, column_map, chunk_rows)
+        names = list(header.positions)
+        collector = _Collector(header, names, separator, chunk_rows)
+        first = header.row + 2
+        for cells in batches:
+            collector.add(
+                {name: _arrow_text(cells[name]) for name in names},
+                np.arange(first, first + len(cells), dtype=np.int64),
+            )
+            first += len(cells)
+            yield from collector.ready(path)
+        yield from collector.rest(path)
+
+
+@contextlib.contextmanager
+def _first_sheet(path: Path) -> Iterator[Iterator[tuple[object, ...]]]:
+    """The rows of a workbook's first worksheet, as tuples of cell values (maybe ragged)."""
     try:
         with warnings.catch_warnings(), path.open("rb") as handle:
             # style and extension warnings say nothing about the data
@@ -46,7 +85,7 @@ def _read_xlsx(path: Path, column_map: ColumnMap) -> _Raw:
                     raise _FileProblemsError("workbook has no worksheet")
                 sheet = book.worksheets[0]
                 sheet.reset_dimensions()  # trust the cells, not the stored (often wrong) size
-                return _from_rows(sheet.iter_rows(values_only=True), column_map)
+                yield sheet.iter_rows(values_only=True)
             finally:
                 book.close()
     except (
@@ -62,8 +101,10 @@ def _read_xlsx(path: Path, column_map: ColumnMap) -> _Raw:
         raise _FileProblemsError(f"cannot read: {_os_reason(exc)}") from exc
 
 
-def _from_rows(rows: Iterator[tuple[object, ...]], column_map: ColumnMap) -> _Raw:
-    """Header and mapped columns from an iterator of row tuples (rows may be ragged)."""
+def _from_rows(
+    rows: Iterator[tuple[object, ...]], column_map: ColumnMap, chunk_rows: int | None
+) -> tuple[_Header, Iterator[pd.DataFrame]]:
+    """Header, and the mapped columns' cells in batches of rows (rows may be ragged)."""
     head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
     header = _locate_header(head, column_map)
     if header.missing:
@@ -73,15 +114,27 @@ def _from_rows(rows: Iterator[tuple[object, ...]], column_map: ColumnMap) -> _Ra
     width = max(indices) + 1
     pick = operator.itemgetter(*indices, width)  # one extra item, so it always returns a tuple
     padding = (None,) * (width + 1)
-    records = [
-        pick(row) if len(row) > width else pick((*row, *padding))
-        for row in itertools.chain(head[header.row + 1 :], rows)
-    ]
-    by_column: list[tuple[object, ...]] = list(zip(*records, strict=True)) or [()] * len(names)
-    cells = pd.DataFrame(
-        {name: pd.Series(_texts(by_column[i]), dtype=object) for i, name in enumerate(names)}
-    )
-    return _Raw(header, cells, first_row=header.row + 2)
+    size = min(chunk_rows or _SLICE_ROWS, _SLICE_ROWS)
+    body = itertools.chain(head[header.row + 1 :], rows)
+
+    def batches() -> Iterator[pd.DataFrame]:
+        while records := [
+            pick(row) if len(row) > width else pick((*row, *padding))
+            for row in itertools.islice(body, size)
+        ]:
+            by_column = list(zip(*records, strict=True))
+            yield pd.DataFrame(
+                {
+                    name: pd.Series(_texts(by_column[i]), dtype=object)
+                    for i, name in enumerate(names)
+                }
+            )
+
+    return header, batches()
+
+
+def _no_cells(header: _Header) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series([], dtype=object) for name in header.positions})
 
 
 def _texts(values: Iterable[object]) -> list[str | None]:
