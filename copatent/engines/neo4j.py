@@ -31,8 +31,11 @@ reproducible (GDS ``samplingSize``; Brandes & Pich 2007, doi:10.1142/S0218127407
 returns the sampled sources' dependencies summed (about k/n of the exact total; measured 0.27
 and 0.49 for k = n/4 and n/2 on the demo sample); copatent multiplies by n/k so that the column
 estimates the exact value. GDS draws sources with probability proportional to degree, not
-uniformly, so the rescaled value is an approximation, good for ranking.
-:attr:`PeriodGraph.betweenness_sources` says so, and the output repeats it.
+uniformly, so the rescaled value is an approximation, good for ranking. The memory engine samples
+as many sources with the same seed, uniformly (:mod:`copatent.analytics.centrality`); GDS takes
+no list of sources, so there the engines agree within the estimates' error, which
+bench/betweenness.py measures. :attr:`PeriodGraph.betweenness_sources` says "estimated from k
+sources", and the output repeats it.
 
 Path lengths never stream pairs (:mod:`copatent.analytics.paths`): GDS closeness and its
 Wasserman-Faust variant give each node's reached count and distance sum, whose ratio over all
@@ -55,12 +58,15 @@ import numpy as np
 import pandas as pd
 
 from copatent.analytics import centrality, community, paths
-from copatent.analytics.defaults import DEFAULT_RESTARTS, DEFAULT_SEED
+from copatent.analytics.defaults import (
+    DEFAULT_BETWEENNESS_SOURCES,
+    DEFAULT_RESTARTS,
+    DEFAULT_SEED,
+)
 from copatent.analytics.network import Network
 from copatent.analytics.periods import Period, PeriodGraph, Scale
 from copatent.db import Database
 from copatent.engines.base import sorted_edges
-from copatent.engines.settings import DEFAULT_BETWEENNESS_SOURCES
 from copatent.loader import journal
 
 DEFAULT_SESSIONS: Final = 2
