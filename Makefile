@@ -57,7 +57,8 @@ check: lint test
 
 # Benchmarks: the loader (bench/load.py: three write paths), the analysis (bench/analyze.py: both
 # engines), on 100k and 1M generated patents, side by side; how close the estimated path lengths
-# and swept diameters come to the exact ones (bench/paths.py); the command line's start-up
+# and swept diameters come to the exact ones (bench/paths.py), and the sampled betweenness of each
+# engine (bench/betweenness.py); the command line's start-up
 # (bench/startup.py), where the GDS graph comes from (bench/projections.py) and what the report adds
 # to the analysis (bench/report.py) and what one machine holds (bench/capacity.py: store size per
 # patent, GDS memory per network); figures in bench/RESULTS.md.
@@ -66,6 +67,7 @@ bench: install
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.analyze
 	$(BIN)/python -m bench.paths
+	$(BIN)/python -m bench.betweenness
 	$(BIN)/python -m bench.projections
 	$(BIN)/python -m bench.report
 	$(BIN)/python -m bench.capacity

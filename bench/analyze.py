@@ -2,16 +2,18 @@
 
     .venv/bin/python -m bench.analyze                          # 100k and 1M generated patents
     .venv/bin/python -m bench.analyze --sizes 20000            # a quick run
+    .venv/bin/python -m bench.analyze --sizes 1000000 --applicant-max 1000000 --jobs applicant
 
 For each size: generate an incoPat CSV with the sample generator (seed 1), load it with
 ``--bulk`` into a fresh server instance (not timed here: bench/load.py measures loading), then
 run ``copatent analyze``'s work (:func:`copatent.engines.analyze`) for all four default
 periods at the province and city scales with each engine, side by side, then the same with Leiden
 added (``leiden=True``, what ``copatent subgroups`` asks for), and at the applicant scale for
-sizes up to ``--applicant-max``. The neo4j engine runs twice: the first run after the
-server's start pays the JVM's warm-up (GDS Louvain alone takes about twice as long), the second
-is what a long-running server gives. The memory engine has no database to read from, so its
-end-to-end time includes reading and cleaning the CSV; its analysis-only time is shown too.
+sizes up to ``--applicant-max`` (``--jobs`` picks among the three). The neo4j engine runs
+twice: the first run after the server's start pays the JVM's warm-up (GDS Louvain alone takes
+about twice as long), the second is what a long-running server gives. The memory engine has
+no database to read from, so its end-to-end time includes reading and cleaning the CSV; its
+analysis-only time is shown too.
 Results are printed as a Markdown table to paste into bench/RESULTS.md.
 """
 
@@ -33,6 +35,9 @@ from copatent.engines.neo4j import Neo4jEngine
 from copatent.loader import bulk, pipeline, writer
 from copatent.sample import generator as sample
 
+JOBS = ("regional", "leiden", "applicant")
+"""What runs: the province and city scales, the same with Leiden, the applicant scale."""
+
 
 def _nodes_edges(result: Analysis) -> str:
     """Nodes/edges of the last period at each scale, e.g. ``31/533, 271/1342``."""
@@ -44,7 +49,9 @@ def _nodes_edges(result: Analysis) -> str:
     return ", ".join(parts)
 
 
-def bench_size(size: int, seed: int, applicant_max: int, workdir: Path) -> list[str]:
+def bench_size(
+    size: int, seed: int, applicant_max: int, workdir: Path, jobs: tuple[str, ...] = JOBS
+) -> list[str]:
     csv_file = workdir / f"sample-{size}.csv"
     t = time.perf_counter()
     sample.write(sample.generate(size, seed=seed), csv_file)
@@ -62,13 +69,14 @@ def bench_size(size: int, seed: int, applicant_max: int, workdir: Path) -> list[
         patents = len(prepared.patents)
         del prepared
         regional: tuple[Scale, ...] = ("province", "city")
-        jobs: list[tuple[str, tuple[Scale, ...], bool]] = [
-            ("province + city", regional, False),
-            ("province + city, with Leiden", regional, True),
-        ]
-        if size <= applicant_max:
-            jobs.append(("applicant", ("applicant",), False))
-        for label, scales, leiden in jobs:
+        runs: list[tuple[str, tuple[Scale, ...], bool]] = []
+        if "regional" in jobs:
+            runs.append(("province + city", regional, False))
+        if "leiden" in jobs:
+            runs.append(("province + city, with Leiden", regional, True))
+        if "applicant" in jobs and size <= applicant_max:
+            runs.append(("applicant", ("applicant",), False))
+        for label, scales, leiden in runs:
             neo_s = []
             for _ in ("first", "second"):  # the first run after the start pays the JIT warm-up
                 with Database(local.settings()) as db:
@@ -106,6 +114,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--applicant-max", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", nargs="+", choices=JOBS, default=list(JOBS))
     args = parser.parse_args()
     server.install()
     print(f"# {time.strftime('%Y-%m-%d')} on {platform.node()}: {os.cpu_count()} cores, "
@@ -116,7 +125,8 @@ def main() -> None:
     print("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---|", flush=True)
     with tempfile.TemporaryDirectory(prefix="copatent-bench-") as tmp:
         for size in args.sizes:
-            for row in bench_size(size, args.seed, args.applicant_max, Path(tmp)):
+            rows = bench_size(size, args.seed, args.applicant_max, Path(tmp), tuple(args.jobs))
+            for row in rows:
                 if row.startswith("<!--"):
                     print(row, flush=True)
 

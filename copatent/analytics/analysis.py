@@ -95,7 +95,9 @@ class Analysis:
                 | {
                     "internal": g.internal,
                     "unplaced": g.unplaced,
-                    "betweenness": "exact" if sampled is None else f"sampled from {sampled}",
+                    "betweenness": "exact"
+                    if sampled is None
+                    else f"estimated from {sampled} sources",
                     "path_length": "exact"
                     if g.path_sources is None
                     else f"estimated from {g.path_sources} sources",

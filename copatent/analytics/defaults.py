@@ -11,6 +11,10 @@ from typing import Final
 DEFAULT_SEED: Final = 42
 """Seed of Louvain's and Leiden's node orders and of sampled betweenness."""
 
+DEFAULT_BETWEENNESS_SOURCES: Final = 2000
+"""Both engines: a network of more nodes gets betweenness estimated from this many sampled sources
+(:mod:`copatent.analytics.centrality`); at most this many, exact."""
+
 DEFAULT_RESTARTS: Final = 10
 """Louvain (and Leiden) runs per network; the best by modularity is kept."""
 

@@ -239,8 +239,8 @@ _ENGINE = (
             int,
             typer.Option(
                 min=1,
-                help="neo4j engine: networks with more nodes get betweenness estimated from this "
-                "many sampled source nodes (said in the output).",
+                help="Networks with more nodes get betweenness estimated from this many sampled "
+                "source nodes (both engines; said in the output).",
             ),
         ],
     ),

@@ -30,6 +30,7 @@ class _Common(TypedDict):
 
     seed: int
     restarts: int
+    betweenness_sources: int | None
     isolates: bool
     leiden: bool
 
@@ -46,6 +47,7 @@ def open_engine(
     common: _Common = {
         "seed": settings.seed,
         "restarts": settings.restarts,
+        "betweenness_sources": settings.betweenness_sources,
         "isolates": settings.isolates,
         "leiden": settings.leiden,
     }
@@ -62,7 +64,7 @@ def open_engine(
     if connect is None:
         raise ValueError("the neo4j engine needs a connection")
     with Database(connect()) as db:
-        yield Neo4jEngine(db, betweenness_sources=settings.betweenness_sources, **common), db
+        yield Neo4jEngine(db, **common), db
 
 
 def analyze(

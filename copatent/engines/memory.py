@@ -1,7 +1,9 @@
 """The memory engine: the loader's clean tables, pandas and python-igraph, no server.
 
 It is the quick path on a laptop and the independent oracle the tests compare the neo4j engine
-against (DESIGN.md, "Engines").
+against (DESIGN.md, "Engines"). Betweenness on a network of more than ``betweenness_sources``
+nodes is estimated from that many seeded sources (:mod:`copatent.analytics.centrality`), as in
+the neo4j engine; path lengths and diameters follow :mod:`copatent.analytics.paths`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,11 @@ import pandas as pd
 
 from copatent.analytics import centrality, community, paths
 from copatent.analytics.collab import collaborations, period_network
-from copatent.analytics.defaults import DEFAULT_RESTARTS, DEFAULT_SEED
+from copatent.analytics.defaults import (
+    DEFAULT_BETWEENNESS_SOURCES,
+    DEFAULT_RESTARTS,
+    DEFAULT_SEED,
+)
 from copatent.analytics.network import Network
 from copatent.analytics.periods import Period, PeriodGraph, Scale
 from copatent.engines.base import sorted_edges
@@ -30,10 +36,12 @@ class MemoryEngine:
         *,
         seed: int = DEFAULT_SEED,
         restarts: int = DEFAULT_RESTARTS,
+        betweenness_sources: int | None = DEFAULT_BETWEENNESS_SOURCES,
         isolates: bool = False,
         leiden: bool = False,
     ) -> None:
         self.prepared = prepared
+        self.betweenness_sources = betweenness_sources
         self.isolates = isolates
         self.leiden = leiden
         self.seed = seed
@@ -68,13 +76,14 @@ class MemoryEngine:
                 }
             )
             found = paths.path_stats(net, self.seed)
+            sources = centrality.sample_sources(net.n, self.seed, self.betweenness_sources)
             result.append(
                 PeriodGraph(
                     scale=scale,
                     period=Period.of(period),
                     edges=edges,
                     nodes=nodes,
-                    measures=centrality.node_measures(net),
+                    measures=centrality.node_measures(net, sources=sources),
                     communities=community.louvain(net, seed=self.seed, restarts=self.restarts),
                     path_length=found.mean,
                     diameter=found.diameter,
@@ -82,6 +91,7 @@ class MemoryEngine:
                     diameter_sweeps=found.sweeps,
                     unplaced=aggregated.unplaced,
                     internal=int(aggregated.internal.sum()),
+                    betweenness_sources=None if sources is None else len(sources),
                     leiden=(
                         community.leiden(net, seed=self.seed, restarts=self.restarts)
                         if self.leiden

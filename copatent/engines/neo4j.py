@@ -20,7 +20,10 @@ For one scale:
      seeded random orders (GDS Louvain visits nodes in id order and has no seed of its own),
      keeping the partition of highest modularity (:mod:`copatent.analytics.community`); on
      request (``leiden=True``) Leiden the same way on the same copies, each run with its own
-     ``randomSeed``.
+     ``randomSeed``. Each run leaves its communities in the projection (``mutate``) and returns
+     its modularity; only the runs within ``_TIE`` of their period's best stream their
+     communities, which are compared by copatent's modularity as before. Streaming every run
+     cost about 40 % of Louvain's time at the applicant scale (bench/RESULTS.md).
 
 Betweenness on a network larger than ``betweenness_sources`` nodes is estimated from that many
 source nodes sampled with a fixed ``samplingSeed``, single-threaded so that the sample is
@@ -28,8 +31,11 @@ reproducible (GDS ``samplingSize``; Brandes & Pich 2007, doi:10.1142/S0218127407
 returns the sampled sources' dependencies summed (about k/n of the exact total; measured 0.27
 and 0.49 for k = n/4 and n/2 on the demo sample); copatent multiplies by n/k so that the column
 estimates the exact value. GDS draws sources with probability proportional to degree, not
-uniformly, so the rescaled value is an approximation, good for ranking.
-:attr:`PeriodGraph.betweenness_sources` says so, and the output repeats it.
+uniformly, so the rescaled value is an approximation, good for ranking. The memory engine samples
+as many sources with the same seed, uniformly (:mod:`copatent.analytics.centrality`); GDS takes
+no list of sources, so there the engines agree within the estimates' error, which
+bench/betweenness.py measures. :attr:`PeriodGraph.betweenness_sources` says "estimated from k
+sources", and the output repeats it.
 
 Path lengths never stream pairs (:mod:`copatent.analytics.paths`): GDS closeness and its
 Wasserman-Faust variant give each node's reached count and distance sum, whose ratio over all
@@ -52,12 +58,15 @@ import numpy as np
 import pandas as pd
 
 from copatent.analytics import centrality, community, paths
-from copatent.analytics.defaults import DEFAULT_RESTARTS, DEFAULT_SEED
+from copatent.analytics.defaults import (
+    DEFAULT_BETWEENNESS_SOURCES,
+    DEFAULT_RESTARTS,
+    DEFAULT_SEED,
+)
 from copatent.analytics.network import Network
 from copatent.analytics.periods import Period, PeriodGraph, Scale
 from copatent.db import Database
 from copatent.engines.base import sorted_edges
-from copatent.engines.settings import DEFAULT_BETWEENNESS_SOURCES
 from copatent.loader import journal
 
 DEFAULT_SESSIONS: Final = 2
@@ -376,6 +385,7 @@ class Neo4jEngine:
                 config: dict[str, Any] = {
                     "nodeLabels": [label],
                     "relationshipWeightProperty": "weight",
+                    "mutateProperty": _community_property(method, label),
                     "concurrency": 1,  # GDS Louvain is deterministic single-threaded
                 } | _QUIET
                 if method == "leiden":
@@ -399,8 +409,24 @@ class Neo4jEngine:
         with self.db.projection(
             graph_name, "collab/project_pairs", {"nodes": nodes, "pairs": pairs}
         ):
-            found_lcc, *found_chunks = self._in_parallel(jobs)
-        found_communities = pd.concat(found_chunks, ignore_index=True)
+            found_lcc, *found_scores = self._in_parallel(jobs)
+            # every run kept its communities in the projection; only the runs whose modularity
+            # comes near their period's best are streamed and compared (_contenders)
+            contenders = _contenders(pd.concat(found_scores, ignore_index=True), copies)
+            found_communities = self.db.run(
+                "collab/gds_communities",
+                {
+                    "graph_name": graph_name,
+                    "runs": [
+                        {
+                            "run": run,
+                            "property": _community_property(*run.split("|")),
+                            "label": run.split("|")[1],
+                        }
+                        for run in contenders
+                    ],
+                },
+            )
 
         def by_key(label: str, frame: pd.DataFrame) -> pd.Series:
             j, first, order = copies[label]
@@ -415,12 +441,40 @@ class Neo4jEngine:
         partitions: dict[str, dict[int, list[list[object]]]] = {
             method: {j: [] for j in live} for method in ("louvain", "leiden")
         }
-        for run, frame in found_communities.groupby("run", sort=False):
-            method, copy = str(run).split("|")
+        streamed = dict(tuple(found_communities.groupby("run", sort=False)))
+        for run in contenders:  # in restart order: the first of equal candidates wins
+            method, copy = run.split("|")
             period = copies[copy][0]
-            found = by_key(copy, frame).reindex(parts[period].keys)
+            found = by_key(copy, streamed[run]).reindex(parts[period].keys)
             partitions[method][period].append(found.tolist())
         return clustering, partitions
+
+
+_TIE: Final = 1e-9
+"""Runs whose GDS modularity is this close to their period's best are compared by copatent's."""
+
+
+def _community_property(method: str, label: str) -> str:
+    """The projection's node property where ``method``'s run on copy ``label`` leaves its result."""
+    return f"{method}_{label}"
+
+
+def _contenders(scores: pd.DataFrame, copies: dict[str, tuple[int, int, np.ndarray]]) -> list[str]:
+    """The runs (``method|label``) whose modularity is within :data:`_TIE` of their period's best.
+
+    GDS reports each run's modularity of ``W + Wᵀ``, the Q that
+    :func:`~copatent.analytics.community.best_partition` ranks by, to floating-point error (far
+    below :data:`_TIE`). The best of the contenders by copatent's own Q is therefore the best of
+    all runs, and only the contenders' communities need to stream. Restart order is kept.
+    """
+    runs = scores.assign(
+        method=[str(r).split("|")[0] for r in scores["run"]],
+        period=[copies[str(r).split("|")[1]][0] for r in scores["run"]],
+        restart=[int(str(r).rsplit("R", 1)[1]) for r in scores["run"]],
+    )
+    best = runs.groupby(["method", "period"])["modularity"].transform("max")
+    near = runs[runs["modularity"] >= best - _TIE]
+    return [str(r) for r in near.sort_values(["method", "period", "restart"])["run"]]
 
 
 def _best(net: Network, candidates: list[list[object]], alone: np.ndarray) -> np.ndarray:

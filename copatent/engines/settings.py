@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final, Literal
+from typing import Literal
 
-from copatent.analytics.defaults import DEFAULT_RESTARTS, DEFAULT_SEED
+from copatent.analytics.defaults import (
+    DEFAULT_BETWEENNESS_SOURCES,
+    DEFAULT_RESTARTS,
+    DEFAULT_SEED,
+)
 from copatent.loader.options import ExportOptions
 
-EngineName = Literal["neo4j", "memory"]
+__all__ = ["DEFAULT_BETWEENNESS_SOURCES", "EngineName", "EngineSettings"]
 
-DEFAULT_BETWEENNESS_SOURCES: Final = 2000
-"""neo4j engine: above this many nodes betweenness is sampled from this many source nodes."""
+EngineName = Literal["neo4j", "memory"]
 
 
 @dataclass(frozen=True)

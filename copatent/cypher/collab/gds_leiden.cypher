@@ -1,5 +1,7 @@
-// gds.leiden.stream once per run: $runs = [{run, config}], config naming one copy's nodeLabels
-// and its randomSeed (with concurrency 1, as GDS requires for a seeded run).
+// gds.leiden.mutate once per run: $runs = [{run, config}], config naming one copy's nodeLabels,
+// its randomSeed (with concurrency 1, as GDS requires for a seeded run) and the mutateProperty
+// that keeps its communities in the projection. Only the modularity comes back;
+// collab/gds_communities streams the communities of the copies worth comparing.
 UNWIND $runs AS run
-CALL gds.leiden.stream($graph_name, run.config) YIELD nodeId, communityId
-RETURN run.run AS run, nodeId, communityId AS value
+CALL gds.leiden.mutate($graph_name, run.config) YIELD modularity
+RETURN run.run AS run, modularity

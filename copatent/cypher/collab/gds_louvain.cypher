@@ -1,4 +1,6 @@
-// gds.louvain.stream once per run: $runs = [{run, config}], config naming one copy's nodeLabels.
+// gds.louvain.mutate once per run: $runs = [{run, config}], config naming one copy's nodeLabels and
+// the mutateProperty that keeps its communities in the projection. Only the modularity comes back;
+// collab/gds_communities streams the communities of the copies worth comparing.
 UNWIND $runs AS run
-CALL gds.louvain.stream($graph_name, run.config) YIELD nodeId, communityId
-RETURN run.run AS run, nodeId, communityId AS value
+CALL gds.louvain.mutate($graph_name, run.config) YIELD modularity
+RETURN run.run AS run, modularity
