@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import jenkspy
 import numpy as np
 import pandas as pd
 import pytest
@@ -123,6 +124,82 @@ def test_classes_are_ordered_runs(values: list[int], k: int) -> None:
     assert set(classes.tolist()) == set(range(1, k + 1))
     by_value = pd.Series(classes).groupby(values).nunique()
     assert (by_value == 1).all()
+
+
+# --- repeated whole numbers: the weighted programme gives jenkspy's breaks ---------------------
+
+
+def _samples() -> list[tuple[np.ndarray, int]]:
+    """Whole numbers with many repeats, shaped like counts of patents: small ranges, squares,
+    heavy tails, and a few large ones (degrees of an applicant network)."""
+    rng = np.random.default_rng([SEED, 18])
+    found = []
+    for t in range(1200):
+        k = int(rng.integers(2, 7))
+        kind = t % 4
+        n = int(rng.integers(k, 80)) if kind < 3 else int(rng.integers(200, 1500))
+        if kind == 0:
+            values = rng.integers(0, int(rng.integers(k, 15)), size=n)
+        elif kind == 1:
+            values = rng.integers(-50, 50, size=n)
+        elif kind == 2:
+            values = rng.integers(1, 1000, size=n) ** 2
+        else:
+            values = np.round(rng.pareto(1.3, size=n) * 3 + 1)
+        values = values.astype(float)
+        if np.unique(values).size >= k and np.unique(values).size < values.size:
+            found.append((values, k))
+    return found
+
+
+def test_repeated_whole_numbers_give_jenkspys_breaks() -> None:
+    # jenkspy itself is the oracle: same breaks, also where two splits cost the same
+    samples = _samples()
+    assert len(samples) > 1000
+    differ = [
+        (values.tolist(), k)
+        for values, k in samples
+        if jenks(values, k).bounds
+        != tuple(float(b) for b in jenkspy.jenks_breaks(values.tolist(), n_classes=k))
+    ]
+    assert differ == []
+
+
+def test_weighted_programme_runs_on_distinct_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 44,500 degrees, 240-odd distinct: the weighted path, not jenkspy (which takes about 16 s)
+    rng = np.random.default_rng([SEED, 44_500])
+    degrees = np.round(rng.pareto(1.5, size=44_500) * 3 + 1)
+    expected = jenkspy.jenks_breaks(degrees[:3000].tolist(), n_classes=4)
+
+    def refuse(values: object, n_classes: int) -> list[float]:
+        raise AssertionError("jenkspy was called")
+
+    monkeypatch.setattr(jenkspy, "jenks_breaks", refuse)
+    assert jenks(degrees[:3000], 4).bounds == tuple(float(b) for b in expected)
+    b = jenks(degrees, 4)
+    assert b.k == 4
+    assert (b.bounds[0], b.bounds[-1]) == (degrees.min(), degrees.max())
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [0.5, 0.5, 1.2, 3.3, 3.3, 9.1],  # repeats, not whole numbers
+        [1.0, 2.0, 3.0, 10.0, 11.0],  # whole numbers without repeats
+        [2.0**30, 2.0**30, 1.0, 5.0],  # whole, but the squares' sum is not exact
+    ],
+)
+def test_other_values_go_to_jenkspy(values: list[float], monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    real = jenkspy.jenks_breaks
+
+    def spy(values: list[float], n_classes: int) -> list[float]:
+        calls.append(n_classes)
+        return real(values, n_classes=n_classes)
+
+    monkeypatch.setattr(jenkspy, "jenks_breaks", spy)
+    jenks(values, 2)
+    assert calls == [2]
 
 
 # --- errors -------------------------------------------------------------------------------------
