@@ -16,6 +16,10 @@ Two ways back out:
   resumes with any. It is a k-way merge of the chunk files (``heapq.merge`` on their
   publication numbers, read a column at a time), holding one batch of rows of each file.
 
+A load killed outright (SIGKILL, a power cut) cannot remove its folder; the folder's name carries
+the host and the process id (``copatent-spool-<host>-<pid>-...``), and the next spool made in the
+same place removes the folders of this host whose process is gone (:func:`remove_stale`).
+
 Without a folder (``Spool(None)``) the tables stay in memory: for the in-memory
 :func:`~copatent.loader.pipeline.prepare` of a DataFrame, where the data is in memory anyway.
 """
@@ -25,7 +29,9 @@ from __future__ import annotations
 import collections
 import heapq
 import itertools
+import os
 import shutil
+import socket
 import tempfile
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
@@ -65,8 +71,10 @@ class Spool:
     """
 
     def __init__(self, folder: Path | None = None) -> None:
+        if folder is not None:
+            remove_stale(folder)
         self._directory = (
-            None if folder is None else Path(tempfile.mkdtemp(prefix="copatent-spool-", dir=folder))
+            None if folder is None else Path(tempfile.mkdtemp(prefix=_prefix(), dir=folder))
         )
         # removed when closed, else when the spool is garbage-collected or the process ends
         self._remove = (
@@ -118,6 +126,38 @@ class Spool:
         if self._directory is None:
             return [table.to_batches(max_chunksize=_READ_ROWS) for table in self._tables]
         return [_ParquetBatches(path) for path in self._files]
+
+
+def _prefix(pid: int | None = None) -> str:
+    """The start of a spool folder's name: this host's, and process ``pid``'s (default ours)."""
+    host = "".join(c if c.isalnum() else "_" for c in socket.gethostname()) or "host"
+    return f"copatent-spool-{host}-{os.getpid() if pid is None else pid}-"
+
+
+def remove_stale(folder: Path) -> list[Path]:
+    """Remove the spool folders in ``folder`` left by this host's processes that have ended.
+
+    Another host's folders (a shared ``COPATENT_HOME``) and a running process's are kept. Returns
+    the folders removed.
+    """
+    ours = _prefix(0)[: -len("0-")]  # "copatent-spool-<host>-"
+    removed = []
+    for path in folder.glob(f"{ours}*-*"):
+        pid = path.name[len(ours) :].split("-", 1)[0]
+        if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 class _ParquetBatches:

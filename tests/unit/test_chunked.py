@@ -262,3 +262,21 @@ def test_the_chunked_loader_s_peak_does_not_grow_with_the_export(tmp_path: Path)
     mb = json.loads(done.stdout.strip().splitlines()[-1])
     assert mb["big chunked"] - mb["small chunked"] <= 10, mb
     assert mb["big whole"] - mb["small whole"] >= 30, mb
+
+
+def test_a_new_spool_removes_the_folders_of_ended_loads(tmp_path: Path) -> None:
+    # a load killed outright leaves its folder; the next spool in the same place removes it
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    dead = tmp_path / f"{spool._prefix(int(ended.stdout))}abc"
+    running = tmp_path / f"{spool._prefix()}def"  # this process: still loading
+    elsewhere = tmp_path / "copatent-spool-otherhost-1-ghi"  # a shared home, another host
+    unrelated = tmp_path / "notes"
+    for folder in (dead, running, elsewhere, unrelated):
+        (folder / "chunk-000000.parquet").parent.mkdir()
+        (folder / "chunk-000000.parquet").write_bytes(b"x")
+    made = spool.Spool(tmp_path)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert dead.name not in left
+    assert {running.name, elsewhere.name, unrelated.name} <= set(left)
+    made.close()
