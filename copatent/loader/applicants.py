@@ -48,7 +48,7 @@ def split_parts(cell: str | None, separator: str = DEFAULT_SEPARATOR) -> list[tu
     if not cell:
         return []
     parts: dict[str, str] = {}  # name -> its first text: a name repeated keeps its first position
-    for part in re.split(separator, cell):
+    for part in _pattern(separator).split(cell):
         name = normalise_name(part)
         if name and name not in parts:
             parts[name] = part.strip()
@@ -64,11 +64,61 @@ def split_aligned(cell: str | None, count: int, separator: str = DEFAULT_SEPARAT
     >>> split_aligned("CN;JP", 2), split_aligned("北京市海淀区", 2), split_aligned(None, 2)
     (['CN', 'JP'], ['北京市海淀区', ''], ['', ''])
     """
-    parts = [p.strip() for p in re.split(separator, cell)] if cell else []
+    parts = [p.strip() for p in _pattern(separator).split(cell)] if cell else []
     if len(parts) == count:
         return parts
     first = parts[0] if parts else ""
     return [first] + [""] * (count - 1) if count else []
+
+
+@functools.lru_cache(maxsize=16)
+def _pattern(separator: str) -> re.Pattern[str]:
+    """The compiled separator (``re.split`` with a pattern string looks it up in every call)."""
+    return re.compile(separator)
+
+
+class Splitter:
+    """:func:`split_applicants` and :func:`split_aligned` for many cells with one separator.
+
+    The results are those of the functions, as tuples. Names and cells repeat heavily in an
+    export, so each distinct applicant part is normalised once and each distinct cell split
+    once; what has been seen is kept, so a splitter lives for one batch of rows.
+
+    >>> splitter = Splitter()
+    >>> names = splitter.applicants("北京科技大学；包头稀土研究院; 北京科技大学 | 张三")
+    >>> names, splitter.aligned("CN;CN;JP", len(names)), splitter.aligned("CN;JP", len(names))
+    (('北京科技大学', '包头稀土研究院', '张三'), ('CN', 'CN', 'JP'), ('CN', '', ''))
+    """
+
+    def __init__(self, separator: str = DEFAULT_SEPARATOR) -> None:
+        self._split = _pattern(separator).split
+        self._names: dict[str, str] = {}  # part -> its normalised name
+        self._applicants: dict[str, tuple[str, ...]] = {}  # applicant cell -> its names
+        self._parts: dict[str, tuple[str, ...]] = {}  # aligned cell -> its stripped parts
+
+    def applicants(self, cell: str) -> tuple[str, ...]:
+        """The names of :func:`split_applicants`."""
+        names = self._applicants.get(cell)
+        if names is None:
+            known = self._names
+            found: dict[str, None] = {}  # in order, without repeats
+            for part in self._split(cell) if cell else ():
+                name = known.get(part)
+                if name is None:
+                    name = known[part] = normalise_name(part)
+                found[name] = None
+            names = self._applicants[cell] = tuple(name for name in found if name)
+        return names
+
+    def aligned(self, cell: str, count: int) -> tuple[str, ...]:
+        """The values of :func:`split_aligned`."""
+        parts = self._parts.get(cell)
+        if parts is None:
+            split = self._split(cell) if cell else ()
+            parts = self._parts[cell] = tuple(p.strip() for p in split)
+        if len(parts) == count:
+            return parts
+        return (parts[0] if parts else "",) + ("",) * (count - 1) if count else ()
 
 
 @dataclass(frozen=True)

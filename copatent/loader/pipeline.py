@@ -26,6 +26,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 from typing import Final, Literal
 
@@ -790,37 +791,46 @@ def explode(
 
     With a thesaurus, ``name`` is the name it gives and ``original`` the name in the export.
     """
-    aligned = _ALIGNED
-    out = ["pub_no", "name", "country", "type", "address", "province_text", "city_text"]
+    out = ["pub_no", "name", "address", "province_text", "city_text"]
     parts = []
     for start in range(0, len(frame), _EXPLODE_CHUNK):
         chunk = frame.iloc[start : start + _EXPLODE_CHUNK]
-        cells = {
-            c: chunk[c].fillna("").astype(str).tolist() for c in ("pub_no", "applicants", *aligned)
+        splitter = appl.Splitter(separator)
+        names = [splitter.applicants(cell) for cell in _texts(chunk["applicants"])]
+        counts = [len(n) for n in names]
+        values = {
+            c: list(chain.from_iterable(map(splitter.aligned, _texts(chunk[c]), counts)))
+            for c in _ALIGNED
         }
-        records: list[tuple[str, ...]] = []
-        for i, pub_no in enumerate(cells["pub_no"]):
-            names = appl.split_applicants(cells["applicants"][i], separator)
-            values = [appl.split_aligned(cells[c][i], len(names), separator) for c in aligned]
-            records.extend(
-                (pub_no, name, *(column[j] for column in values)) for j, name in enumerate(names)
-            )
-        part = pd.DataFrame(records, columns=out).astype(_TEXT)
+        originals = list(chain.from_iterable(names))
+        at = np.repeat(np.arange(len(chunk)), counts)
+        pub_nos = np.asarray(chunk["pub_no"].fillna("").astype(str), dtype=object)[at]
+        given = originals if thesaurus is None else [thesaurus.apply(n) for n in originals]
+        part = pd.DataFrame(
+            {
+                "pub_no": pd.array(pub_nos, dtype=_TEXT),
+                "name": pd.array(given, dtype=_TEXT),
+                "address": pd.array(values["applicant_addresses"], dtype=_TEXT),
+                "province_text": pd.array(values["applicant_provinces"], dtype=_TEXT),
+                "city_text": pd.array(values["applicant_cities"], dtype=_TEXT),
+            }
+        )
         if thesaurus is not None:
-            part["original"] = part["name"]
-            part["name"] = part["name"].map(thesaurus.apply).astype(_TEXT)
+            part["original"] = pd.array(originals, dtype=_TEXT)
         part["kind"] = pd.Categorical(
-            appl.classify_many(
-                part["name"].tolist(), part["country"].tolist(), part["type"].tolist()
-            ),
+            appl.classify_many(given, values["applicant_countries"], values["applicant_types"]),
             categories=appl.KINDS,
         )
-        parts.append(part.drop(columns=["country", "type"]))
+        parts.append(part)
     if not parts:
-        columns = [c for c in out if c not in ("country", "type")]
-        empty = pd.DataFrame(columns=columns + ["original"] * (thesaurus is not None), dtype=_TEXT)
+        empty = pd.DataFrame(columns=out + ["original"] * (thesaurus is not None), dtype=_TEXT)
         return empty.assign(kind=pd.Categorical([], categories=appl.KINDS))
     return pd.concat(parts, ignore_index=True)
+
+
+def _texts(values: pd.Series) -> list[str]:
+    """A column's cells as Python strings, ``""`` where missing."""
+    return values.fillna("").astype(str).tolist()
 
 
 _TEXT = pd.StringDtype("pyarrow")
