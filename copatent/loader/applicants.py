@@ -78,47 +78,40 @@ def _pattern(separator: str) -> re.Pattern[str]:
 
 
 class Splitter:
-    """:func:`split_applicants` and :func:`split_aligned` for many cells with one separator.
+    """Split many cells with one separator, as :func:`split_applicants` and :func:`split_aligned`.
 
-    The results are those of the functions, as tuples. Names and cells repeat heavily in an
-    export, so each distinct applicant part is normalised once and each distinct cell split
-    once; what has been seen is kept, so a splitter lives for one batch of rows.
+    The separator is compiled once and each distinct applicant part normalised once (names
+    repeat heavily in an export); the parts seen are kept, so a splitter lives for one batch
+    of rows. :meth:`parts` leaves the alignment with the applicants (:func:`split_aligned`'s
+    rule) to the caller, who applies it to whole columns at once.
 
     >>> splitter = Splitter()
-    >>> names = splitter.applicants("北京科技大学；包头稀土研究院; 北京科技大学 | 张三")
-    >>> names, splitter.aligned("CN;CN;JP", len(names)), splitter.aligned("CN;JP", len(names))
-    (('北京科技大学', '包头稀土研究院', '张三'), ('CN', 'CN', 'JP'), ('CN', '', ''))
+    >>> splitter.applicants("北京科技大学；包头稀土研究院; 北京科技大学 | 张三")
+    ('北京科技大学', '包头稀土研究院', '张三')
+    >>> splitter.parts(" CN; JP "), splitter.parts("")
+    (('CN', 'JP'), ())
     """
 
     def __init__(self, separator: str = DEFAULT_SEPARATOR) -> None:
         self._split = _pattern(separator).split
         self._names: dict[str, str] = {}  # part -> its normalised name
-        self._applicants: dict[str, tuple[str, ...]] = {}  # applicant cell -> its names
-        self._parts: dict[str, tuple[str, ...]] = {}  # aligned cell -> its stripped parts
 
     def applicants(self, cell: str) -> tuple[str, ...]:
         """The names of :func:`split_applicants`."""
-        names = self._applicants.get(cell)
-        if names is None:
-            known = self._names
-            found: dict[str, None] = {}  # in order, without repeats
-            for part in self._split(cell) if cell else ():
-                name = known.get(part)
-                if name is None:
-                    name = known[part] = normalise_name(part)
-                found[name] = None
-            names = self._applicants[cell] = tuple(name for name in found if name)
-        return names
+        if not cell:
+            return ()
+        known = self._names
+        found: dict[str, None] = {}  # in order, without repeats
+        for part in self._split(cell):
+            name = known.get(part)
+            if name is None:
+                name = known[part] = normalise_name(part)
+            found[name] = None
+        return tuple(name for name in found if name)
 
-    def aligned(self, cell: str, count: int) -> tuple[str, ...]:
-        """The values of :func:`split_aligned`."""
-        parts = self._parts.get(cell)
-        if parts is None:
-            split = self._split(cell) if cell else ()
-            parts = self._parts[cell] = tuple(p.strip() for p in split)
-        if len(parts) == count:
-            return parts
-        return (parts[0] if parts else "",) + ("",) * (count - 1) if count else ()
+    def parts(self, cell: str) -> tuple[str, ...]:
+        """A per-applicant cell's values (stripped), before :func:`split_aligned` aligns them."""
+        return tuple(part.strip() for part in self._split(cell)) if cell else ()
 
 
 @dataclass(frozen=True)
