@@ -94,24 +94,26 @@ class Splitter:
 
     def __init__(self, separator: str = DEFAULT_SEPARATOR) -> None:
         self._split = _pattern(separator).split
-        self._names: dict[str, str] = {}  # part -> its normalised name
+        self._names = _Names()
 
     def applicants(self, cell: str) -> tuple[str, ...]:
         """The names of :func:`split_applicants`."""
         if not cell:
             return ()
-        known = self._names
-        found: dict[str, None] = {}  # in order, without repeats
-        for part in self._split(cell):
-            name = known.get(part)
-            if name is None:
-                name = known[part] = normalise_name(part)
-            found[name] = None
-        return tuple(name for name in found if name)
+        names = dict.fromkeys(map(self._names.__getitem__, self._split(cell)))  # in order, once
+        return tuple(name for name in names if name)
 
     def parts(self, cell: str) -> tuple[str, ...]:
         """A per-applicant cell's values (stripped), before :func:`split_aligned` aligns them."""
-        return tuple(part.strip() for part in self._split(cell)) if cell else ()
+        return tuple(map(str.strip, self._split(cell))) if cell else ()
+
+
+class _Names(dict[str, str]):
+    """Applicant part -> its normalised name, each normalised when first asked for."""
+
+    def __missing__(self, part: str) -> str:
+        name = self[part] = normalise_name(part)
+        return name
 
 
 @dataclass(frozen=True)

@@ -815,9 +815,9 @@ def explode(
     """
     out = ["pub_no", "name", "address", "province_text", "city_text"]
     parts = []
+    splitter = appl.Splitter(separator)  # each distinct applicant part normalised once
     for start in range(0, len(frame), _EXPLODE_CHUNK):
         chunk = frame.iloc[start : start + _EXPLODE_CHUNK]
-        splitter = appl.Splitter(separator)
         cells, distinct = _distinct(chunk["applicants"])
         names, starts, lengths = _flattened([splitter.applicants(c) for c in distinct])
         counts = lengths[cells]  # applicants in each row
