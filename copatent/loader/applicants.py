@@ -48,7 +48,7 @@ def split_parts(cell: str | None, separator: str = DEFAULT_SEPARATOR) -> list[tu
     if not cell:
         return []
     parts: dict[str, str] = {}  # name -> its first text: a name repeated keeps its first position
-    for part in re.split(separator, cell):
+    for part in _pattern(separator).split(cell):
         name = normalise_name(part)
         if name and name not in parts:
             parts[name] = part.strip()
@@ -64,11 +64,56 @@ def split_aligned(cell: str | None, count: int, separator: str = DEFAULT_SEPARAT
     >>> split_aligned("CN;JP", 2), split_aligned("北京市海淀区", 2), split_aligned(None, 2)
     (['CN', 'JP'], ['北京市海淀区', ''], ['', ''])
     """
-    parts = [p.strip() for p in re.split(separator, cell)] if cell else []
+    parts = [p.strip() for p in _pattern(separator).split(cell)] if cell else []
     if len(parts) == count:
         return parts
     first = parts[0] if parts else ""
     return [first] + [""] * (count - 1) if count else []
+
+
+@functools.lru_cache(maxsize=16)
+def _pattern(separator: str) -> re.Pattern[str]:
+    """The compiled separator (``re.split`` with a pattern string looks it up in every call)."""
+    return re.compile(separator)
+
+
+class Splitter:
+    """Split many cells with one separator, as :func:`split_applicants` and :func:`split_aligned`.
+
+    The separator is compiled once and each distinct applicant part normalised once (names
+    repeat heavily in an export); the parts seen are kept, so a splitter lives for one batch
+    of rows. :meth:`parts` leaves the alignment with the applicants (:func:`split_aligned`'s
+    rule) to the caller, who applies it to whole columns at once.
+
+    >>> splitter = Splitter()
+    >>> splitter.applicants("北京科技大学；包头稀土研究院; 北京科技大学 | 张三")
+    ('北京科技大学', '包头稀土研究院', '张三')
+    >>> splitter.parts(" CN; JP "), splitter.parts("")
+    (('CN', 'JP'), ())
+    """
+
+    def __init__(self, separator: str = DEFAULT_SEPARATOR) -> None:
+        self._split = _pattern(separator).split
+        self._names = _Names()
+
+    def applicants(self, cell: str) -> tuple[str, ...]:
+        """The names of :func:`split_applicants`."""
+        if not cell:
+            return ()
+        names = dict.fromkeys(map(self._names.__getitem__, self._split(cell)))  # in order, once
+        return tuple(name for name in names if name)
+
+    def parts(self, cell: str) -> tuple[str, ...]:
+        """A per-applicant cell's values (stripped), before :func:`split_aligned` aligns them."""
+        return tuple(map(str.strip, self._split(cell))) if cell else ()
+
+
+class _Names(dict[str, str]):
+    """Applicant part -> its normalised name, each normalised when first asked for."""
+
+    def __missing__(self, part: str) -> str:
+        name = self[part] = normalise_name(part)
+        return name
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 from typing import Final, Literal
 
@@ -520,7 +521,7 @@ class _Funnel:
         frame = raw.loc[keep, needed].assign(parsed_date=parsed[keep])
 
         rows = self._applicants(frame)
-        kept = frame[frame["pub_no"].isin(rows["pub_no"])]
+        kept = frame[_isin(frame["pub_no"], rows["pub_no"])]
         self._spool(kept, rows, raw, dated & ~earlier, files)
         loaded = np.zeros(len(raw), dtype=bool)
         loaded[kept.index.to_numpy()] = True  # frame keeps raw's index
@@ -529,11 +530,11 @@ class _Funnel:
     def _file_indexes(self, paths: pd.Series) -> npt.NDArray[np.uint16]:
         if not len(self.sha):
             return np.zeros(len(paths), dtype=np.uint16)
-        names = paths.astype(str)
+        codes, names = pd.factorize(paths.astype(str), use_na_sentinel=False)  # few files
         unknown = sorted(set(names) - self.file_index.keys())
         if unknown:
             raise ValueError(f"rows from files not among the sources: {', '.join(unknown)}")
-        return names.map(self.file_index).to_numpy().astype(np.uint16)
+        return np.array([self.file_index[n] for n in names], dtype=np.uint16)[codes]
 
     def _applicants(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Applicants, the person / foreign / single filters and positions, for one chunk."""
@@ -548,7 +549,7 @@ class _Funnel:
             offending = rows["kind"] == kind
             if self.drop_policy == "patent":
                 removed = rows.loc[offending, "pub_no"].nunique()
-                rows = rows[~rows["pub_no"].isin(rows.loc[offending, "pub_no"])]
+                rows = rows[~_isin(rows["pub_no"], rows.loc[offending, "pub_no"])]
             else:
                 removed = int(offending.sum())
                 rows = rows[~offending]
@@ -708,6 +709,24 @@ class _Funnel:
         self.spool.extra = {str(p): list(shas) for p, shas in extra}
 
 
+def _isin(values: pd.Series, among: pd.Series) -> npt.NDArray[np.bool_]:
+    """``values.isin(among)``, for Arrow-backed text without pandas' loop over ``among``.
+
+    pandas turns each value of ``among`` into a Python object before ``pyarrow.compute.is_in``
+    (seconds for a million); this hands ``is_in`` the Arrow arrays, with pandas' result: a
+    missing value is in ``among`` if a missing value is. Other types go through pandas.
+    """
+    if not (
+        isinstance(values.array, pd.arrays.ArrowStringArray)
+        and isinstance(among.array, pd.arrays.ArrowStringArray)
+    ):
+        return values.isin(among).to_numpy(dtype=bool)
+    if not len(among):
+        return np.zeros(len(values), dtype=bool)
+    found = pc.is_in(_string_array(values), value_set=_string_array(among))
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def _string_array(values: pd.Series) -> pa.Array:
     """Text as one Arrow array (pandas' Arrow-backed text may be chunked)."""
     array = pa.array(values, type=pa.string())
@@ -789,38 +808,97 @@ def explode(
     """One row per (patent, applicant) in order, with the aligned per-applicant cells.
 
     With a thesaurus, ``name`` is the name it gives and ``original`` the name in the export.
+
+    The names are those of :func:`copatent.loader.applicants.split_applicants` and the aligned
+    values those of :func:`~copatent.loader.applicants.split_aligned`; each distinct cell of a
+    column is split once, and the alignment is worked out on whole columns.
     """
-    aligned = _ALIGNED
-    out = ["pub_no", "name", "country", "type", "address", "province_text", "city_text"]
+    out = ["pub_no", "name", "address", "province_text", "city_text"]
     parts = []
+    splitter = appl.Splitter(separator)  # each distinct applicant part normalised once
     for start in range(0, len(frame), _EXPLODE_CHUNK):
         chunk = frame.iloc[start : start + _EXPLODE_CHUNK]
-        cells = {
-            c: chunk[c].fillna("").astype(str).tolist() for c in ("pub_no", "applicants", *aligned)
-        }
-        records: list[tuple[str, ...]] = []
-        for i, pub_no in enumerate(cells["pub_no"]):
-            names = appl.split_applicants(cells["applicants"][i], separator)
-            values = [appl.split_aligned(cells[c][i], len(names), separator) for c in aligned]
-            records.extend(
-                (pub_no, name, *(column[j] for column in values)) for j, name in enumerate(names)
-            )
-        part = pd.DataFrame(records, columns=out).astype(_TEXT)
+        cells, distinct = _distinct(chunk["applicants"])
+        names, starts, lengths = _flattened([splitter.applicants(c) for c in distinct])
+        counts = lengths[cells]  # applicants in each row
+        row, position = _slots(counts)
+        at = starts[cells[row]] + position  # each output row's name in ``names``
+        values = {c: _aligned(chunk[c], splitter, counts, row, position) for c in _ALIGNED}
+        pub_nos = np.asarray(chunk["pub_no"].fillna("").astype(str), dtype=object)[row]
+        given = names
         if thesaurus is not None:
-            part["original"] = part["name"]
-            part["name"] = part["name"].map(thesaurus.apply).astype(_TEXT)
-        part["kind"] = pd.Categorical(
-            appl.classify_many(
-                part["name"].tolist(), part["country"].tolist(), part["type"].tolist()
-            ),
-            categories=appl.KINDS,
+            given = np.array([thesaurus.apply(n) for n in names], dtype=object)
+        part = pd.DataFrame(
+            {
+                "pub_no": pd.array(pub_nos, dtype=_TEXT),
+                "name": pd.array(given[at], dtype=_TEXT),
+                "address": pd.array(values["applicant_addresses"], dtype=_TEXT),
+                "province_text": pd.array(values["applicant_provinces"], dtype=_TEXT),
+                "city_text": pd.array(values["applicant_cities"], dtype=_TEXT),
+            }
         )
-        parts.append(part.drop(columns=["country", "type"]))
+        if thesaurus is not None:
+            part["original"] = pd.array(names[at], dtype=_TEXT)
+        kinds = appl.classify_many(
+            given[at].tolist(),
+            values["applicant_countries"].tolist(),
+            values["applicant_types"].tolist(),
+        )
+        part["kind"] = pd.Categorical(kinds, categories=appl.KINDS)
+        parts.append(part)
     if not parts:
-        columns = [c for c in out if c not in ("country", "type")]
-        empty = pd.DataFrame(columns=columns + ["original"] * (thesaurus is not None), dtype=_TEXT)
+        empty = pd.DataFrame(columns=out + ["original"] * (thesaurus is not None), dtype=_TEXT)
         return empty.assign(kind=pd.Categorical([], categories=appl.KINDS))
     return pd.concat(parts, ignore_index=True)
+
+
+def _slots(counts: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """For ``counts[i]`` output rows of each input row ``i``: their input row and place in it.
+
+    >>> _slots(np.array([2, 0, 3]))
+    (array([0, 0, 2, 2, 2]), array([0, 1, 0, 1, 2]))
+    """
+    row = np.repeat(np.arange(len(counts)), counts)
+    return row, np.arange(len(row)) - (np.cumsum(counts) - counts)[row]
+
+
+def _distinct(values: pd.Series) -> tuple[npt.NDArray[np.intp], list[str]]:
+    """A column's cells as codes into its distinct texts (``""`` where missing)."""
+    codes, distinct = pd.factorize(values.fillna("").astype(str))
+    return np.asarray(codes, dtype=np.intp), distinct.tolist()
+
+
+def _flattened(
+    groups: list[tuple[str, ...]],
+) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The texts of ``groups`` in one array, then ``""``; each group's start and length."""
+    counts = np.fromiter(map(len, groups), dtype=np.intp, count=len(groups))
+    flat = np.empty(int(counts.sum()) + 1, dtype=object)
+    flat[:-1] = list(chain.from_iterable(groups))
+    flat[-1] = ""
+    return flat, np.cumsum(counts) - counts, counts
+
+
+def _aligned(
+    values: pd.Series,
+    splitter: appl.Splitter,
+    counts: npt.NDArray[np.intp],
+    row: npt.NDArray[np.intp],
+    position: npt.NDArray[np.intp],
+) -> npt.NDArray[np.object_]:
+    """A per-applicant column's value for each output row of :func:`explode`.
+
+    :func:`~copatent.loader.applicants.split_aligned`'s rule on whole columns: a cell with as
+    many values as its row has applicants (``counts``) gives each its own; otherwise the first
+    applicant gets the first value (``""`` if none) and the others ``""``.
+    """
+    cells, distinct = _distinct(values)
+    texts, starts, lengths = _flattened([splitter.parts(c) for c in distinct])
+    blank = len(texts) - 1  # texts[blank] == ""
+    cell = cells[row]
+    own = lengths[cells] == counts  # rows whose cell aligns with their applicants
+    first = np.where((position == 0) & (lengths[cell] > 0), starts[cell], blank)
+    return texts[np.where(own[row], starts[cell] + position, first)]
 
 
 _TEXT = pd.StringDtype("pyarrow")

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from copatent.loader import applicants as appl
 from copatent.loader import pipeline
 from copatent.loader.sources import SourceFile
 from tests.rows import raw_rows as raw
@@ -194,3 +197,27 @@ def test_prepare_files_identifies_each_file(tmp_path: Path) -> None:
     assert prepared.provenance.values.tolist() == sorted(
         [["P1", sha["a.csv"]], ["P1", sha["b.csv"]], ["P9", sha["b.csv"]]]
     )
+
+
+CELLS = st.none() | st.text(alphabet="甲乙丙 ;；|\u3000ＡAa,", max_size=12)
+ROW = st.tuples(st.text(alphabet="P1", max_size=2), *[CELLS] * 6)
+
+
+@given(st.lists(ROW, max_size=12), st.sampled_from([appl.DEFAULT_SEPARATOR, r"\|"]))
+def test_explode_splits_each_row_as_the_applicant_functions_do(
+    rows: list[tuple[str | None, ...]], separator: str
+) -> None:
+    """explode works on distinct cells and whole columns; row by row it is the definition."""
+    frame = pd.DataFrame(rows, columns=["pub_no", "applicants", *pipeline._ALIGNED])
+    expected = []
+    for pub_no, cell, *aligned in rows:
+        names = appl.split_applicants(cell, separator)
+        values = [appl.split_aligned(c, len(names), separator) for c in aligned]
+        countries, types, addresses, provinces, cities = values
+        for j, name in enumerate(names):
+            kind = appl.classify(name, country=countries[j], applicant_type=types[j])
+            expected.append([pub_no or "", name, addresses[j], provinces[j], cities[j], kind])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "_EXPLODE_CHUNK", 5)  # batches end inside the frame
+        exploded = pipeline.explode(frame.astype(pd.StringDtype("pyarrow")), separator)
+    assert exploded.astype(object).values.tolist() == expected
