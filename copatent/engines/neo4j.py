@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final
@@ -155,8 +155,12 @@ class Neo4jEngine:
 
     def _in_parallel(self, jobs: list[tuple[str, dict[str, Any]]]) -> list[pd.DataFrame]:
         """Run the named read queries, ``sessions`` at a time; results in the order of ``jobs``."""
+        return self._all_of([functools.partial(self.db.run, *job) for job in jobs])
+
+    def _all_of(self, tasks: Sequence[Callable[[], Any]]) -> list[Any]:
+        """Call ``tasks``, ``sessions`` at a time, taken in order; results in the same order."""
         with ThreadPoolExecutor(max_workers=self.sessions) as pool:
-            return list(pool.map(lambda job: self.db.run(*job), jobs))
+            return list(pool.map(lambda task: task(), tasks))
 
     def period_graphs(self, scale: Scale, periods: Sequence[Period]) -> list[PeriodGraph]:
         periods = [Period.of(p) for p in periods]
@@ -270,29 +274,23 @@ class Neo4jEngine:
             runs["wcc"].append({"run": f"component|{j}", "config": arc})
             if n <= paths.DIAMETER_EXACT_MAX:
                 runs["diameter"].append({"run": str(j), "config": arc})
-        columns: dict[int, dict[str, pd.Series]] = {j: {} for j in live}
         jobs = _longest_first(graph_name, runs, {j: len(parts[j].edges) for j in live})
+        large = [j for j in live if len(parts[j].nodes) > paths.DIAMETER_EXACT_MAX]
+        sweepers = [functools.partial(self._sweep, graph_name, parts[j], j) for j in large]
         with self.db.projection(graph_name, "collab/project_arcs", {"arcs": arcs}):
-            results = list(zip((query for query, _ in jobs), self._in_parallel(jobs), strict=True))
-            swept = {
-                j: self._sweep(graph_name, parts[j], j)
-                for j in live
-                if len(parts[j].nodes) > paths.DIAMETER_EXACT_MAX
-            }
+            # the sweeps (short queries one after another) go last, beside the other session's
+            # last queries, rather than after all of them
+            *found, swept_found = self._all_of(
+                [
+                    *(functools.partial(self.db.run, *job) for job in jobs),
+                    lambda: [sweep() for sweep in sweepers],
+                ]
+            )
+        results = list(zip((query for query, _ in jobs), found, strict=True))
+        swept = dict(zip(large, swept_found, strict=True))
         diameters = [found for query, found in results if query == "collab/gds_diameter"]
         measured = [found for query, found in results if query != "collab/gds_diameter"]
-        for found in measured:
-            for run, frame in found.groupby("run", sort=False):
-                measure, period = str(run).split("|")
-                part = parts[int(period)]
-                keys = np.asarray(part.keys, dtype=object)
-                index = keys[frame["nodeId"].to_numpy(dtype=np.int64) - part.offset]
-                values = frame["value"].to_numpy()
-                if measure == "betweenness" and int(period) in sampled:
-                    # GDS sums the dependencies of the sampled sources only; n/k puts the
-                    # estimate on the scale of the exact value (Brandes & Pich 2007)
-                    values = values * len(part.nodes) / sampled[int(period)]
-                columns[int(period)][measure] = pd.Series(values, index=index)
+        columns = _measures(measured, parts, sampled)
         longest = {
             int(row["run"]): int(row["longest"] or 0)
             for found in diameters
@@ -447,6 +445,26 @@ class Neo4jEngine:
             found = by_key(copy, streamed[run]).reindex(parts[period].keys)
             partitions[method][period].append(found.tolist())
         return clustering, partitions
+
+
+def _measures(
+    found: list[pd.DataFrame], parts: list[_Period], sampled: dict[int, int]
+) -> dict[int, dict[str, pd.Series]]:
+    """The directed phase's streamed ``run, nodeId, value`` rows as period -> measure -> values."""
+    columns: dict[int, dict[str, pd.Series]] = {}
+    for frame_of_runs in found:
+        for run, frame in frame_of_runs.groupby("run", sort=False):
+            measure, period = str(run).split("|")
+            part = parts[int(period)]
+            keys = np.asarray(part.keys, dtype=object)
+            index = keys[frame["nodeId"].to_numpy(dtype=np.int64) - part.offset]
+            values = frame["value"].to_numpy()
+            if measure == "betweenness" and int(period) in sampled:
+                # GDS sums the dependencies of the sampled sources only; n/k puts the
+                # estimate on the scale of the exact value (Brandes & Pich 2007)
+                values = values * len(part.nodes) / sampled[int(period)]
+            columns.setdefault(int(period), {})[measure] = pd.Series(values, index=index)
+    return columns
 
 
 _ONE_BY_ONE: Final = ("betweenness", "closeness")

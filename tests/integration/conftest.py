@@ -30,6 +30,24 @@ def fixture_db(neo4j_server: server.LocalServer) -> Iterator[Database]:
         yield database
 
 
+@pytest.fixture
+def spare_server(
+    installation: server.Installation, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[server.LocalServer]:
+    """A second, small server of its own, for tests that stop it, replace its database by a bulk
+    import or change its password."""
+    local = server.LocalServer(
+        installation,
+        tmp_path_factory.mktemp("spare-instance"),
+        memory=server.Memory("256m", "1g", "128m"),
+    )
+    local.start(bolt_port=server.free_port(), http_port=server.free_port())
+    try:
+        yield local
+    finally:
+        local.stop()
+
+
 def run_cli(
     local: server.LocalServer, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -9,7 +9,6 @@ each other, and the batches of the chunked load are the whole load's.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -36,23 +35,6 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         generator.write(frame, folder / "export.csv"),
         generator.write(frame.iloc[:30], folder / "again.csv"),
     ]
-
-
-@pytest.fixture
-def spare_server(
-    installation: server.Installation, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[server.LocalServer]:
-    """A small server of its own: the bulk import stops it and replaces its database."""
-    local = server.LocalServer(
-        installation,
-        tmp_path_factory.mktemp("spare-instance"),
-        memory=server.Memory("256m", "1g", "128m"),
-    )
-    local.start(bolt_port=server.free_port(), http_port=server.free_port())
-    try:
-        yield local
-    finally:
-        local.stop()
 
 
 def _graph(db: Database) -> dict[str, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pandas as pd
 import pytest
@@ -57,23 +57,6 @@ def _after(calls: int, action: Callable[[], object]) -> Callable[[int], None]:
             action()
 
     return on_batch
-
-
-@pytest.fixture
-def spare_server(
-    installation: server.Installation, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[server.LocalServer]:
-    """A second, small server of its own, for tests that stop it or change its password."""
-    local = server.LocalServer(
-        installation,
-        tmp_path_factory.mktemp("spare-instance"),
-        memory=server.Memory("256m", "1g", "128m"),
-    )
-    local.start(bolt_port=server.free_port(), http_port=server.free_port())
-    try:
-        yield local
-    finally:
-        local.stop()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -238,23 +238,6 @@ def test_retire_refuses_paths_and_unfinished_loads(
     with pytest.raises(LoadInProgressError, match="unfinished"):
         provenance.retire(db, [])
     assert _graph(fixture_db) == before
-
-
-@pytest.fixture
-def spare_server(
-    installation: server.Installation, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[server.LocalServer]:
-    """A small server of its own: the bulk import stops it and replaces its database."""
-    local = server.LocalServer(
-        installation,
-        tmp_path_factory.mktemp("spare-instance"),
-        memory=server.Memory("256m", "1g", "128m"),
-    )
-    local.start(bolt_port=server.free_port(), http_port=server.free_port())
-    try:
-        yield local
-    finally:
-        local.stop()
 
 
 def test_bulk_import_records_the_same_provenance(
