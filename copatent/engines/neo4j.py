@@ -10,8 +10,11 @@ For one scale:
    unfinished, and every read refuses if a load started or finished since the first check. So
    all the scales one engine reads describe one state of the graph, and no partial load;
 2. two GDS graphs are projected from those edge lists (Cypher projections, always dropped after
-   use), each holding every period as its own node label, so that one query per algorithm runs
-   it on every period (``nodeLabels``) and the cost does not grow with round trips:
+   use), each holding every period as its own node label (``nodeLabels`` picks one), so that
+   the quick algorithms run every period in one query and the cost does not grow with round
+   trips; betweenness and closeness, which take seconds to minutes a period on large networks,
+   run one query a period, the longest first, so that the two sessions share them
+   (:func:`_longest_first`):
 
    - directed (``collab/project_arcs``): degree and strength out and in, betweenness, out- and
      in-closeness, weakly connected components and all shortest paths;
