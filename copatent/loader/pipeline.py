@@ -828,10 +828,11 @@ def explode(
         given = names
         if thesaurus is not None:
             given = np.array([thesaurus.apply(n) for n in names], dtype=object)
+        named = given[at]
         part = pd.DataFrame(
             {
                 "pub_no": pd.array(pub_nos, dtype=_TEXT),
-                "name": pd.array(given[at], dtype=_TEXT),
+                "name": pd.array(named, dtype=_TEXT),
                 "address": pd.array(values["applicant_addresses"], dtype=_TEXT),
                 "province_text": pd.array(values["applicant_provinces"], dtype=_TEXT),
                 "city_text": pd.array(values["applicant_cities"], dtype=_TEXT),
@@ -840,7 +841,7 @@ def explode(
         if thesaurus is not None:
             part["original"] = pd.array(names[at], dtype=_TEXT)
         kinds = appl.classify_many(
-            given[at].tolist(),
+            named.tolist(),
             values["applicant_countries"].tolist(),
             values["applicant_types"].tolist(),
         )
