@@ -26,7 +26,7 @@ from typing import Any
 
 from bench._instance import loaded_instance
 from copatent.analytics.periods import DEFAULT_PERIODS
-from copatent.db import Database
+from copatent.db import Database, unfold
 
 BENCH_QUERIES = ("bench.cypher",)
 NETWORK_SIZES = (10_000, 100_000, 1_000_000, 10_000_000)
@@ -47,7 +47,7 @@ def measure_store(size: int, seed: int) -> tuple[str, float]:
             counts = db.run("bench/store_counts").iloc[0]
             last = DEFAULT_PERIODS[-1]
             period = {"label": last.label, "start": last.start, "end": last.end}
-            edges = db.run("collab/applicant_edges", {"periods": [period]})
+            edges = unfold(db.run("collab/applicant_edges", {"periods": [period]}))
         edges = edges[edges["source"].notna() & edges["target"].notna()]
         edges = edges[edges["source"] != edges["target"]]
         applicants = len(set(edges["source"]) | set(edges["target"]))

@@ -30,7 +30,7 @@ from typing import Any
 from bench._instance import loaded_instance
 from copatent import engines, publish
 from copatent.analytics.periods import DEFAULT_PERIODS, Scale
-from copatent.db import Database
+from copatent.db import Database, unfold
 from copatent.engines.neo4j import Neo4jEngine
 
 BENCH_QUERIES = ("bench.cypher",)
@@ -41,7 +41,7 @@ def _round_trip_arcs(db: Database, scale: str) -> tuple[float, list[list[Any]]]:
     """The engine's aggregation, and the arcs it sends back (ids: period offset + position)."""
     periods = [{"label": p.label, "start": p.start, "end": p.end} for p in DEFAULT_PERIODS]
     started = time.perf_counter()
-    rows = db.run(f"collab/{scale}_edges", {"periods": periods})
+    rows = unfold(db.run(f"collab/{scale}_edges", {"periods": periods}))
     seconds = time.perf_counter() - started
     arcs: list[list[Any]] = []
     offset = 0

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import logging
 import re
 import warnings
@@ -27,6 +28,7 @@ from importlib import resources
 from typing import Any, Final
 
 import neo4j
+import numpy as np
 import pandas as pd
 from graphdatascience import GraphDataScience
 from neo4j import exceptions as neo4j_errors
@@ -72,6 +74,35 @@ def query_text(name: str, package: str = QUERY_PACKAGE) -> str:
     if not res.is_file():
         raise QueryError(f"no query named {name!r} in {package}")
     return res.read_text(encoding="utf-8")
+
+
+def unfold(frame: pd.DataFrame) -> pd.DataFrame:
+    """A result whose records carry lists of equal length as one row per list element.
+
+    The driver decodes a result a record at a time, about 40 µs a record here, so a query that
+    returns a row per node costs seconds at tens of thousands of nodes; the same values as a few
+    records of lists (``collect`` per group) cost milliseconds (bench/RESULTS.md). The list
+    columns are the ones whose first record holds a list; the other columns repeat.
+
+    >>> unfold(pd.DataFrame({"run": ["a", "b"], "id": [[1, 2], [3]], "x": [[0.5, 1.0], [2.0]]}))
+      run  id    x
+    0   a   1  0.5
+    1   a   2  1.0
+    2   b   3  2.0
+    """
+    if frame.empty:
+        return frame
+    listed = [c for c in frame.columns if isinstance(frame[c].iloc[0], list)]
+    if not listed:
+        return frame
+    lengths = frame[listed[0]].map(len).to_numpy()
+    columns = {}
+    for column in frame.columns:
+        if column in listed:
+            columns[column] = pd.Series(list(itertools.chain.from_iterable(frame[column])))
+        else:
+            columns[column] = pd.Series(np.repeat(frame[column].to_numpy(), lengths))
+    return pd.DataFrame(columns)
 
 
 # --------------------------------------------------------------------------------------------

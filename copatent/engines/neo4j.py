@@ -8,13 +8,17 @@ For one scale:
    It is the engine's only read of the loaded graph, and it runs between two checks of the load
    journal (:mod:`copatent.loader.journal`): the first read of an engine refuses while a load is
    unfinished, and every read refuses if a load started or finished since the first check. So
-   all the scales one engine reads describe one state of the graph, and no partial load;
+   all the scales one engine reads describe one state of the graph, and no partial load.
+   The queries that return a value per arc or per node return them as a few records of lists
+   (:func:`copatent.db.unfold`): the driver costs about 40 µs a record, seconds at the
+   applicant scale;
 2. two GDS graphs are projected from those edge lists (Cypher projections, always dropped after
    use), each holding every period as its own node label (``nodeLabels`` picks one), so that
    the quick algorithms run every period in one query and the cost does not grow with round
    trips; betweenness and closeness, which take seconds to minutes a period on large networks,
    run one query a period, the longest first, so that the two sessions share them
-   (:func:`_longest_first`):
+   (:func:`_longest_first`). The two graphs' work runs at once, each in its own ``sessions``
+   sessions, so that one's Python work and short queries fill the other's idle moments:
 
    - directed (``collab/project_arcs``): degree and strength out and in, betweenness, out- and
      in-closeness, weakly connected components and all shortest paths;
@@ -68,7 +72,7 @@ from copatent.analytics.defaults import (
 )
 from copatent.analytics.network import Network
 from copatent.analytics.periods import Period, PeriodGraph, Scale
-from copatent.db import Database
+from copatent.db import Database, unfold
 from copatent.engines.base import sorted_edges
 from copatent.loader import journal
 
@@ -107,9 +111,9 @@ class _Period:
     internal: int  # collaborations inside one node, in the network or not
     offset: int  # node i has id offset + i in the directed projection
 
-    @property
-    def keys(self) -> list[str]:
-        return list(self.nodes["node"])
+    @functools.cached_property
+    def keys(self) -> list[str]:  # read-only: shared by every caller
+        return [str(key) for key in self.nodes["node"].to_numpy(dtype=object)]
 
     @functools.cached_property
     def position(self) -> dict[str, int]:
@@ -152,13 +156,19 @@ class Neo4jEngine:
         """``collab/<scale>_edges``, refused if the graph holds part of a load or has changed."""
         if self._generation is None:
             self._generation = journal.require_complete(self.db)
-        rows = self.db.run(_EDGE_QUERY[scale], {"periods": periods})
+        rows = self._run(_EDGE_QUERY[scale], {"periods": periods})
         journal.require_unchanged(self.db, self._generation)
+        if "source_name" not in rows:  # applicants: the key is the name (collab/applicant_edges)
+            rows = rows.assign(source_name=rows["source"], target_name=rows["target"])
         return rows
+
+    def _run(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
+        """The named read query's rows, its list columns unfolded (:func:`copatent.db.unfold`)."""
+        return unfold(self.db.run(name, params))
 
     def _in_parallel(self, jobs: list[tuple[str, dict[str, Any]]]) -> list[pd.DataFrame]:
         """Run the named read queries, ``sessions`` at a time; results in the order of ``jobs``."""
-        return self._all_of([functools.partial(self.db.run, *job) for job in jobs])
+        return self._all_of([functools.partial(self._run, *job) for job in jobs])
 
     def _all_of(self, tasks: Sequence[Callable[[], Any]]) -> list[Any]:
         """Call ``tasks``, ``sessions`` at a time, taken in order; results in the same order."""
@@ -183,8 +193,13 @@ class Neo4jEngine:
             offset += len(part.nodes)
         live = [j for j, part in enumerate(parts) if len(part.edges)]
         stem = f"copatent-{uuid.uuid4().hex[:12]}-{scale}"  # unique: a name in use would be dropped
-        measures, stats, sampled = self._directed(f"{stem}-directed", parts, live)
-        clustering, partitions = self._undirected(f"{stem}-undirected", parts, live)
+        # the two phases at once: each leaves the other's idle moments to it (projecting,
+        # building the copies in Python, the short queries at the end of a phase)
+        with ThreadPoolExecutor(max_workers=2) as phases:
+            directed = phases.submit(self._directed, f"{stem}-directed", parts, live)
+            undirected = phases.submit(self._undirected, f"{stem}-undirected", parts, live)
+            measures, stats, sampled = directed.result()
+            clustering, partitions = undirected.result()
         result = []
         for j, part in enumerate(parts):
             frame = measures.get(j, pd.DataFrame(columns=list(_PROJECTED), dtype=float))
@@ -285,7 +300,7 @@ class Neo4jEngine:
             # last queries, rather than after all of them
             *found, swept_found = self._all_of(
                 [
-                    *(functools.partial(self.db.run, *job) for job in jobs),
+                    *(functools.partial(self._run, *job) for job in jobs),
                     lambda: [sweep() for sweep in sweepers],
                 ]
             )
@@ -326,7 +341,7 @@ class Neo4jEngine:
                 "relationshipTypes": ["ARC" if direction == "out" else "REVERSED"],
                 "concurrency": 1,
             } | _QUIET
-            found = self.db.run("collab/gds_hops", {"graph_name": graph_name, "config": config})
+            found = self._run("collab/gds_hops", {"graph_name": graph_name, "config": config})
             hops = np.full(n, -1.0)
             hops[found["nodeId"].to_numpy(dtype=np.int64) - part.offset] = found["hops"]
             return hops
@@ -413,7 +428,7 @@ class Neo4jEngine:
             # every run kept its communities in the projection; only the runs whose modularity
             # comes near their period's best are streamed and compared (_contenders)
             contenders = _contenders(pd.concat(found_scores, ignore_index=True), copies)
-            found_communities = self.db.run(
+            found_communities = self._run(
                 "collab/gds_communities",
                 {
                     "graph_name": graph_name,
