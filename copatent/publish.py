@@ -208,16 +208,24 @@ def arc_rows(tables: Iterable[PeriodTables]) -> list[dict[str, Any]]:
 
 
 def _collaborates(graphs: Iterable[Any]) -> dict[str, Any]:
+    """``publish/<scale>_collaborates``'s parameters: the edges as columns, their ends by key."""
     found = list(graphs)
+    every = pd.concat(
+        [
+            pd.DataFrame(columns=["source", "target", "weight", "period"]),
+            *(g.edges[["source", "target", "weight"]].assign(period=g.label) for g in found),
+        ],
+        ignore_index=True,
+    )
+    ends = pd.concat([every["source"], every["target"]], ignore_index=True).astype(str)
+    codes, keys = pd.factorize(ends)
     return {
         "periods": [g.label for g in found],
-        "edges": [
-            {"source": source, "target": target, "period": g.label, "weight": int(weight)}
-            for g in found
-            for source, target, weight in g.edges[["source", "target", "weight"]].itertuples(
-                index=False
-            )
-        ],
+        "keys": [str(key) for key in keys],
+        "source": codes[: len(every)].tolist(),
+        "target": codes[len(every) :].tolist(),
+        "period": every["period"].astype(str).tolist(),
+        "weight": every["weight"].astype(int).tolist(),
     }
 
 
