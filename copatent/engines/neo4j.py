@@ -77,7 +77,8 @@ from copatent.engines.base import sorted_edges
 from copatent.loader import journal
 
 DEFAULT_SESSIONS: Final = 2
-"""Algorithm queries run at once, each in its own session (GDS calls are single-threaded)."""
+"""Algorithm queries of one phase (directed, undirected) run at once, each in its own session
+(GDS calls are single-threaded); the two phases run side by side."""
 
 _QUIET: Final[dict[str, Any]] = {"logProgress": False}
 
