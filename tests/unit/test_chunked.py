@@ -19,6 +19,7 @@ from pandas.testing import assert_frame_equal
 
 from copatent._errors import InputError
 from copatent.loader import pipeline, readers, spool
+from copatent.loader.readers import delimited
 from copatent.places.user import read_thesaurus
 from copatent.sample import generator
 
@@ -163,8 +164,13 @@ def test_the_chunks_are_the_rows_of_the_whole_read(exports: tuple[Path, Path, Pa
         assert_frame_equal(pd.concat(chunks, ignore_index=True), whole)
 
 
-def test_a_csv_found_to_be_gb18030_after_its_first_chunks_is_read_again(tmp_path: Path) -> None:
-    """pyarrow reads a CSV in blocks of 1 MB, a few ahead: the first Chinese text is 30 MB in."""
+def test_a_csv_found_to_be_gb18030_after_its_first_chunks_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyarrow reads a few dozen blocks ahead of the rows handed out, so the first Chinese text
+    must lie farther in than that: 30 MB in, with blocks of 64 KB (not 1 MB, where 30 blocks
+    were sometimes all read before the first rows were handed out and the test failed)."""
+    monkeypatch.setattr(delimited, "_CSV_BLOCK_BYTES", 1 << 16)
     title = "rare earth magnet " + "x" * 20_000
     rows = [f"P{i},2016-05-01,{title},A co;B co" for i in range(1500)]
     rows.append("P-last,2016-05-01,稀土永磁体,甲公司;乙研究院")
